@@ -1,0 +1,56 @@
+# Documented entry points. `make run` and `make test` are the README's two commands.
+SHELL := /bin/bash
+PYTHON ?= $(shell scripts/find-python)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run serve worker beat test test-faults test-browser lint format bench install install-dev clean
+
+$(VENV)/.base-installed: requirements/base.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+run: install ## the site with demo content on SQLite, a worker on an embedded broker, mail to var/mail
+	PORT=$(PORT) PY=$(PY) scripts/run-dev
+
+serve: install ## production server: gunicorn + whitenoise (needs the production environment)
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn cms.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 30
+
+worker: install
+	$(VENV)/bin/celery -A cms worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+
+beat: install
+	$(VENV)/bin/celery -A cms beat --loglevel=INFO --schedule=$${BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
+
+test: install-dev ## the whole suite; PostgreSQL/Redis groups run when DATABASE_URL/REDIS_URL are set
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-faults: install-dev
+	$(VENV)/bin/pytest -m faults $(PYTEST_ARGS)
+
+test-browser: install-dev
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf var static artifacts

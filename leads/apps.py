@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LeadsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "leads"
+    verbose_name = "Consultation requests"
