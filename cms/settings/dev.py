@@ -1,9 +1,9 @@
 """Local development: runs with no servers installed (SQLite, a folder broker, a mail folder)."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]
 
 if not REDIS_URL:

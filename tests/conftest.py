@@ -1,0 +1,206 @@
+"""Shared fixtures, and the service groups a test needs.
+
+A test marked `postgres`, `redis`, `worker`, `smtp`, `browser` or `faults` runs against the real
+thing. When that thing is not available (a laptop with no DATABASE_URL or REDIS_URL), the test is
+skipped and the summary says which group and why; with CI=true a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.services import CeleryWorker, RedisServer, SmtpSink
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
+# otherwise refuse the database calls that browser tests make between page actions.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ARTIFACTS_DIR = BASE_DIR / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+GROUPS = ("postgres", "redis", "worker", "smtp", "browser", "faults")
+
+
+def _postgres() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return "DATABASE_URL is not a PostgreSQL URL"
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL at DATABASE_URL does not answer ({exc.__class__.__name__})"
+    return None
+
+
+def _redis() -> str | None:
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return "REDIS_URL is not set"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at REDIS_URL does not answer ({exc.__class__.__name__})"
+    return None
+
+
+def _browser() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def _redis_binary() -> str | None:
+    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
+        return "redis-server is not installed"
+    return None
+
+
+def pytest_configure(config):
+    postgres, redis_, browser = _postgres(), _redis(), _browser()
+    worker = postgres or redis_
+    faults = worker or _redis_binary()
+    config._service_groups = {
+        "postgres": postgres,
+        "redis": redis_,
+        "worker": worker and f"a worker needs PostgreSQL and Redis: {worker}",
+        "smtp": None,
+        "browser": browser,
+        "faults": faults and f"fault tests need PostgreSQL, Redis and redis-server: {faults}",
+    }
+    config._service_counts = Counter()
+
+
+def pytest_collection_modifyitems(config, items):
+    unavailable = config._service_groups
+    missing_in_ci = set()
+    for item in items:
+        for group in GROUPS:
+            if item.get_closest_marker(group) is None:
+                continue
+            reason = unavailable[group]
+            if reason is None:
+                config._service_counts[(group, "ran")] += 1
+                continue
+            config._service_counts[(group, "skipped")] += 1
+            if IN_CI:
+                missing_in_ci.add(f"{group}: {reason}")
+            item.add_marker(pytest.mark.skip(reason=f"[{group} group skipped] {reason}"))
+    if missing_in_ci:
+        raise pytest.UsageError(
+            "CI=true, but these service groups cannot run:\n  " + "\n  ".join(sorted(missing_in_ci))
+        )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    counts = config._service_counts
+    if not counts:
+        return
+    terminalreporter.section("service groups")
+    for group in GROUPS:
+        ran, skipped = counts[(group, "ran")], counts[(group, "skipped")]
+        if not ran and not skipped:
+            continue
+        if skipped:
+            line = f"{group}: SKIPPED {skipped} tests ({config._service_groups[group]})"
+        else:
+            line = f"{group}: ran {ran} tests against the real service"
+        terminalreporter.write_line(line)
+
+
+# Browser ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    return ARTIFACTS_DIR
+
+
+# Processes -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on a free port, collecting what it accepts."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server this test may stop or freeze; the machine's Redis is never touched."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def test_database_url(django_db_setup, django_db_blocker) -> str:
+    """DATABASE_URL pointing at the test database, for processes the test starts."""
+    from django.db import connection
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.fixture
+def service_env(test_database_url) -> dict[str, str]:
+    """The environment a worker or server process started by a test runs with."""
+    from django.conf import settings
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.test",
+        DATABASE_URL=test_database_url,
+        CELERY_TEST_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        LOG_LEVEL="INFO",
+    )
+    return env
+
+
+@pytest.fixture
+def start_worker(service_env, request):
+    """Start real Celery workers: `start_worker(EMAIL_URL=...)`; all stop at teardown."""
+    workers: list[CeleryWorker] = []
+
+    def start(beat: bool = False, wait: bool = True, **env_overrides) -> CeleryWorker:
+        env = {**service_env, **env_overrides}
+        name = f"{request.node.name[:40]}-{len(workers)}".replace("[", "-").replace("]", "")
+        worker = CeleryWorker(env, name=name, beat=beat)
+        workers.append(worker)
+        worker.start(wait=wait)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -1,0 +1,219 @@
+"""Real service processes for tests: an SMTP sink, a Celery worker, a private Redis server.
+
+Each is a real process or server of ours, started on a free port and stopped by its own handle
+(never by name, and never the machine's shared services).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+@dataclass
+class _Handler:
+    sink: SmtpSink
+
+    async def handle_DATA(self, server, session, envelope):
+        sink = self.sink
+        if sink.delay:
+            import asyncio
+
+            await asyncio.sleep(sink.delay)
+        if sink.reject_code:
+            return f"{sink.reject_code} Requested action not taken: mailbox unavailable"
+        with sink.lock:
+            sink.messages.append(message_from_bytes(envelope.content))
+            sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class SmtpSink:
+    """An aiosmtpd server on a free port that keeps every message it accepts.
+
+    `reject_code = 550` answers every message with a permanent rejection; `delay` makes each
+    message take that many seconds; `stop()` and `start()` take it down and bring it back on the
+    same port.
+    """
+
+    port: int = field(default_factory=free_port)
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    reject_code: int | None = None
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+
+class RedisServer:
+    """A private redis-server process on a free port, for tests that stop or freeze Redis."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._answers, timeout=10, what=f"redis-server on port {self.port}")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: the port still accepts connections but nothing answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
+
+class CeleryWorker:
+    """A real `celery -A cms worker` process, configured by environment like production."""
+
+    def __init__(self, env: dict[str, str], name: str, beat: bool = False) -> None:
+        self.env = env
+        self.name = name
+        self.beat = beat
+        self.proc: subprocess.Popen | None = None
+        self.log_path = BASE_DIR / "var" / f"test-worker-{name}.log"
+
+    def start(self, wait: bool = True) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cms",
+            "worker",
+            "--hostname",
+            f"{self.name}@%h",
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        if self.beat:
+            schedule = BASE_DIR / "var" / f"test-beat-{self.name}"
+            command += ["--beat", "--schedule", str(schedule)]
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if wait:
+            wait_for(self._ready, timeout=60, interval=0.3, what=f"celery worker {self.name}")
+
+    def _ready(self) -> bool:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early; see {self.log_path}")
+        return b" ready." in self.log_path.read_bytes()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
