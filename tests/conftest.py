@@ -44,8 +44,11 @@ def _postgres() -> str | None:
         return "DATABASE_URL is not a PostgreSQL URL"
     import psycopg
 
+    # The server's maintenance database: the URL's own database need not exist yet, since
+    # pytest-django creates test_<name> from here.
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
     try:
-        psycopg.connect(url, connect_timeout=3).close()
+        psycopg.connect(server, connect_timeout=3).close()
     except psycopg.Error as exc:
         return f"PostgreSQL at DATABASE_URL does not answer ({exc.__class__.__name__})"
     return None
