@@ -224,6 +224,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_ALWAYS_EAGER = False
 
+# Lead notifications (leads/tasks.py), in seconds. A failed send is retried after
+# BACKOFF_BASE * 2^(attempt-1) (capped at BACKOFF_MAX, with jitter) until MAX_ATTEMPTS, then dead.
+LEADS_NOTIFY_BACKOFF_BASE = env_int("LEADS_NOTIFY_BACKOFF_BASE", 60)
+LEADS_NOTIFY_BACKOFF_MAX = env_int("LEADS_NOTIFY_BACKOFF_MAX", 3600)
+LEADS_NOTIFY_MAX_ATTEMPTS = env_int("LEADS_NOTIFY_MAX_ATTEMPTS", 10)
+# The relay (beat) runs this often, publishing due rows and reclaiming rows stuck in sending.
+LEADS_NOTIFY_RELAY_INTERVAL = env_int("LEADS_NOTIFY_RELAY_INTERVAL", 5)
+LEADS_NOTIFY_RELAY_BATCH = env_int("LEADS_NOTIFY_RELAY_BATCH", 200)
+# A row the relay published is not published again for this long (the worker may be busy).
+LEADS_NOTIFY_REPUBLISH_AFTER = env_int("LEADS_NOTIFY_REPUBLISH_AFTER", 60)
+# A row in `sending` for this long belongs to a dead worker and is retried. Longer than the
+# task's hard time limit (CELERY_TASK_TIME_LIMIT), so a slow send is never taken over.
+LEADS_NOTIFY_STUCK_AFTER = env_int("LEADS_NOTIFY_STUCK_AFTER", 300)
+
 # Security --------------------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

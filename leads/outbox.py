@@ -1,0 +1,103 @@
+"""The outbox: notification rows written in the lead's transaction, published after commit.
+
+`queue_notifications(lead)` is the only way intake asks for a notification. The rows are the
+source of truth; publishing the task after the commit is only a shortcut to deliver quickly. When
+the broker is down or frozen the request carries on after at most PUBLISH_DEADLINE seconds, and the
+relay (`leads.tasks.relay_notifications`, run by beat) publishes the row later.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+
+from leads.models import Lead, Notification
+
+logger = logging.getLogger(__name__)
+
+# The longest a request waits on the broker after its commit, in seconds.
+PUBLISH_DEADLINE = 1.0
+# Socket limits of the dedicated publish connection (connect, then each command).
+PUBLISH_CONNECT_TIMEOUT = 0.5
+PUBLISH_SOCKET_TIMEOUT = 0.5
+
+
+def queue_notifications(lead: Lead) -> list[Notification]:
+    """Write the lead's outbox rows and publish them once the intake transaction commits.
+
+    Call it inside the transaction that saves the lead: a rollback then leaves no row and sends
+    nothing. The practice notification is always queued; the acknowledgement to the visitor only
+    when staff switched it on.
+    """
+    from leads.notifications import acknowledgement_enabled
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("queue_notifications() must run inside the intake transaction.")
+    kinds = [Notification.Kind.PRACTICE]
+    if lead.email and acknowledgement_enabled():
+        kinds.append(Notification.Kind.ACKNOWLEDGEMENT)
+    rows = [Notification.objects.create(lead=lead, kind=kind) for kind in kinds]
+    transaction.on_commit(partial(publish, [row.pk for row in rows]))
+    return rows
+
+
+def publish(notification_ids: Iterable[int], deadline: float = PUBLISH_DEADLINE) -> bool:
+    """Best effort: publish `notify(id)` for each id, waiting at most `deadline` seconds.
+
+    Never raises. Returns True when every message reached the broker in time; otherwise the rows
+    stay pending and the relay publishes them later.
+    """
+    ids = list(notification_ids)
+    if not ids:
+        return True
+    outcome: dict[str, bool] = {}
+    thread = threading.Thread(
+        target=_publish_in_thread, args=(ids, outcome), name="notify-publish", daemon=True
+    )
+    thread.start()
+    thread.join(deadline)
+    if thread.is_alive():
+        logger.warning(
+            "Broker did not answer within %.1f s; %d notification(s) left to the relay.",
+            deadline,
+            len(ids),
+        )
+        return False
+    return outcome.get("ok", False)
+
+
+def _publish_in_thread(ids: list[int], outcome: dict[str, bool]) -> None:
+    try:
+        publish_now(ids)
+    except Exception as exc:
+        # The class only: a broker error message can carry a URL with credentials.
+        logger.warning(
+            "Publishing %d notification(s) failed (%s); the relay will send them.",
+            len(ids),
+            exc.__class__.__name__,
+        )
+        outcome["ok"] = False
+    else:
+        outcome["ok"] = True
+
+
+def publish_now(ids: list[int]) -> None:
+    """Publish on a fresh connection with short socket timeouts and no retries (may raise)."""
+    from celery import current_app
+
+    from leads.tasks import notify
+
+    options = {
+        "socket_connect_timeout": PUBLISH_CONNECT_TIMEOUT,
+        "socket_timeout": PUBLISH_SOCKET_TIMEOUT,
+        "max_retries": 0,
+    }
+    with current_app.connection_for_write(
+        connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=options
+    ) as connection:
+        for notification_id in ids:
+            notify.apply_async((notification_id,), connection=connection, retry=False)
