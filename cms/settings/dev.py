@@ -23,3 +23,6 @@ if not REDIS_URL:
 if not env("EMAIL_URL"):
     # Outgoing mail lands as files in var/mail, one per message.
     globals().update(email_settings(f"file://{VAR_DIR / 'mail'}"))
+
+# Notifications in development go to a local address, i.e. into var/mail.
+LEADS_NOTIFY_TO = LEADS_NOTIFY_TO or ["practice@localhost"]
