@@ -1,0 +1,66 @@
+"""The importer's intermediate form of one article, independent of the page models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Intermediate block dicts, by "type":
+#   heading     {"text", "level": 2 | 3}
+#   paragraph   {"html"}  rich text in Wagtail's stored form (<p>, <ul>, <ol>, <b>, <i>, <a>)
+#   key_points  {"items": [{"term", "html"}]}  html is inline rich text, term may be ""
+#   steps       {"items": [{"title", "html"}]}
+#   image       {"src", "alt", "caption"}
+#   quote       {"text", "who", "source"}
+#   cta         {"heading", "text", "label", "url", "action": "phone" | "booking" | "link"}
+#   embed       {"url"}
+BLOCK_TYPES = ("heading", "paragraph", "key_points", "steps", "image", "quote", "cta", "embed")
+
+
+@dataclass
+class ParsedAuthor:
+    """An author box as found in the source: name, credentials, license and bio."""
+
+    name: str
+    honorific: str = ""
+    credentials: list[str] = field(default_factory=list)
+    license_type: str = ""
+    license_number: str = ""
+    license_state: str = ""
+    short_bio: str = ""
+    long_bio: list[str] = field(default_factory=list)
+    headshot_src: str = ""
+    headshot_alt: str = ""
+    login: str = ""
+
+
+@dataclass
+class ParsedArticle:
+    """One article read from a source, with the problems met while reading it."""
+
+    source: str
+    title: str = ""
+    slug: str = ""
+    summary: str = ""
+    source_url: str = ""
+    guid: str = ""
+    published_at: datetime | None = None
+    status: str = "publish"
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    author: ParsedAuthor | None = None
+    blocks: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skip_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the summary names this item: its title, else where it came from."""
+        return self.title or self.source
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def blocks_of(self, kind: str) -> list[dict]:
+        return [block for block in self.blocks if block["type"] == kind]

@@ -1,0 +1,642 @@
+"""HTML sources: a saved article page (chrome and all) or a bare post body, into blocks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment
+
+from .article import ParsedArticle
+from .authors import parse_author
+from .normalise import CTA_PHRASE, PHONE, clean, is_chrome_line, make_slug, truncate
+from .richtext import LinkRewriter, inline, inline_nodes, paragraph, plain, tidy
+from .shortcodes import convert as convert_shortcodes
+
+BLOCK_TAGS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "iframe",
+    "img",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "video",
+    "audio",
+    "import-cta",
+}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+REMOVE_TAGS = ["script", "style", "noscript", "template", "svg", "link", "meta", "button", "input"]
+CHROME_TAGS = ["nav", "header", "footer"]
+CHROME_CLASS = re.compile(
+    r"^(?:top-?bar|site-(?:header|footer|nav\w*|branding)|masthead|(?:main-|primary-)?menu\S*"
+    r"|nav\S*|\S+-nav|navbar|breadcrumbs?|social\S*|\S*-social|share\S*|sharing|sidebar\S*"
+    r"|widget\S*|comments?|comment-respond|related\S*|cookie\S*|skip-link|screen-reader-text"
+    r"|post-navigation|copyright|site-info|hero-cta|banner|announcement\S*)$",
+    re.IGNORECASE,
+)
+AUTHOR_CLASS = re.compile(
+    r"^(?:author-?(?:box|bio|info|card|profile)|about-?(?:the-)?author|entry-author\S*"
+    r"|saboxplugin\S*|post-author\S*|author)$",
+    re.IGNORECASE,
+)
+CTA_CLASS = re.compile(
+    r"^(?:\S*-?cta(?:-\S+)?|call-?to-?action\S*|consult\S*|booking\S*|book-now)$", re.IGNORECASE
+)
+CONTENT_CLASS = re.compile(r"^(?:entry-content|post-content|article-content|content)$")
+AUTOP_BLOCK = re.compile(
+    r"^\s*<(?:/?(?:h[1-6]|ul|ol|li|blockquote|figure|div|table|p|pre|hr|iframe|section|dl)\b|!--)",
+    re.IGNORECASE,
+)
+TITLE_SUFFIX = re.compile(r"\s+[-\u2013\u2014|·:]\s+[^-\u2013\u2014|·:]{2,60}$")
+YOUTUBE_EMBED = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
+VIMEO_EMBED = re.compile(r"player\.vimeo\.com/video/(\d+)")
+LEAD_TERM = re.compile(r"^\s*(?P<term>[^:]{1,80}?)\s*:\s*$")
+
+
+def tokens(tag: Tag) -> list[str]:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = classes.split()
+    element_id = tag.get("id") or ""
+    return [*classes, *([element_id] if element_id else [])]
+
+
+def has_token(tag: Tag, pattern: re.Pattern) -> bool:
+    return any(pattern.match(token) for token in tokens(tag))
+
+
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+OPTIONAL_END = {
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "tfoot",
+    "option",
+    "colgroup",
+    "html",
+    "head",
+    "body",
+    "rt",
+    "rp",
+    "optgroup",
+    "caption",
+}
+
+
+class TagBalance(HTMLParser):
+    """Counts elements left open and end tags that close nothing: signs of broken markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.stray = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if tag in self.stack:
+            while self.stack:
+                opened = self.stack.pop()
+                if opened == tag:
+                    break
+                if opened not in OPTIONAL_END:
+                    self.stray += 1
+        elif tag not in OPTIONAL_END:
+            self.stray += 1
+
+
+def malformed(html: str) -> int:
+    """How many tags are unclosed or stray (0 for well-formed HTML)."""
+    checker = TagBalance()
+    checker.feed(html)
+    checker.close()
+    return checker.stray + sum(1 for tag in checker.stack if tag not in OPTIONAL_END)
+
+
+def warn_if_malformed(html: str, article: ParsedArticle) -> None:
+    problems = malformed(html)
+    if problems:
+        article.warn(f"malformed HTML ({problems} unclosed or stray tags): check the imported text")
+
+
+def autop(body: str) -> str:
+    """WordPress's classic editor stores paragraphs as blank lines; give them <p> tags."""
+    if "<!-- wp:" in body:
+        return body
+    chunks = re.split(r"\n\s*\n", body.replace("\r\n", "\n"))
+    out = []
+    for chunk in chunks:
+        if not chunk.strip():
+            continue
+        if AUTOP_BLOCK.match(chunk):
+            out.append(chunk)
+        else:
+            out.append("<p>" + chunk.strip().replace("\n", "<br/>\n") + "</p>")
+    return "\n".join(out)
+
+
+class BlockBuilder:
+    """Collects blocks in order, merging runs of paragraphs and plain lists into one rich text."""
+
+    def __init__(self, article: ParsedArticle, links: LinkRewriter) -> None:
+        self.article = article
+        self.links = links
+        self.pending: list[str] = []
+        self.ctas: list[dict] = []
+        self.title = ""
+
+    @property
+    def blocks(self) -> list[dict]:
+        return self.article.blocks
+
+    def flush(self) -> None:
+        if self.pending:
+            self.blocks.append({"type": "paragraph", "html": "".join(self.pending)})
+            self.pending = []
+
+    def add(self, block: dict) -> None:
+        self.flush()
+        self.blocks.append(block)
+
+    def add_paragraph(self, fragment: str) -> None:
+        html = paragraph(fragment)
+        if html:
+            self.pending.append(html)
+
+    # Walking -----------------------------------------------------------------------------------
+
+    def walk(self, node: Tag) -> None:
+        loose: list = []
+        for child in list(node.children):
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString) or (
+                isinstance(child, Tag) and child.name not in BLOCK_TAGS
+            ):
+                loose.append(child)
+                continue
+            self.loose(loose)
+            loose = []
+            self.element(child)
+        self.loose(loose)
+
+    def loose(self, nodes: list) -> None:
+        if nodes:
+            self.add_paragraph(inline_nodes(nodes, self.links))
+
+    def element(self, tag: Tag) -> None:
+        name = tag.name
+        if name == "import-cta":
+            self.add(self.ctas[int(tag["data-index"])])
+        elif name in HEADINGS:
+            self.heading(tag)
+        elif name == "p":
+            self.paragraph(tag)
+        elif name in {"ul", "ol"}:
+            self.list(tag)
+        elif name == "blockquote":
+            self.quote(tag)
+        elif name in {"figure", "picture"}:
+            self.figure(tag)
+        elif name == "img":
+            self.image(tag)
+        elif name in {"iframe", "video", "audio"}:
+            self.embed(tag)
+        elif name == "table":
+            self.table(tag)
+        elif name == "pre":
+            self.add_paragraph(escape(tag.get_text()).replace("\n", "<br/>"))
+        elif name == "hr":
+            self.flush()
+        elif name == "form":
+            self.article.warn("a form in the body was left out (use the consultation form block)")
+        elif name == "dl":
+            self.definitions(tag)
+        else:
+            self.walk(tag)
+
+    def heading(self, tag: Tag) -> None:
+        text = clean(tag.get_text(" "))
+        if not text or (tag.name == "h1" and text == self.title):
+            return
+        self.add({"type": "heading", "text": text, "level": 2 if tag.name in {"h1", "h2"} else 3})
+
+    def images_only(self, tag: Tag) -> bool:
+        return bool(tag.find("img")) and not clean(tag.get_text(" "))
+
+    def paragraph(self, tag: Tag) -> None:
+        if self.images_only(tag):
+            for image in tag.find_all("img"):
+                self.image(image)
+            return
+        if tag.find(BLOCK_TAGS - {"p"}):
+            self.walk(tag)
+            return
+        term, rest = self.lead_term(tag)
+        last = self.blocks[-1] if self.blocks and not self.pending else None
+        if term and last is not None and last["type"] == "key_points":
+            last["items"].append({"term": term, "html": rest})
+            return
+        self.add_paragraph(inline(tag, self.links))
+
+    def lead_term(self, tag: Tag) -> tuple[str, str]:
+        """'<b>Term:</b> text' -> ('Term', 'text'); ('', inline html) when there is no lead term."""
+        children = [
+            c for c in tag.children if not (isinstance(c, NavigableString) and not clean(str(c)))
+        ]
+        if (
+            not children
+            or not isinstance(children[0], Tag)
+            or children[0].name
+            not in {
+                "b",
+                "strong",
+            }
+        ):
+            return "", tidy(inline(tag, self.links))
+        bold = clean(children[0].get_text(" "))
+        rest_nodes = children[1:]
+        match = LEAD_TERM.match(bold)
+        if match is None and rest_nodes and isinstance(rest_nodes[0], NavigableString):
+            following = clean(str(rest_nodes[0]))
+            if following.startswith(":"):
+                match = LEAD_TERM.match(bold + ":")
+                rest_nodes = [NavigableString(following[1:]), *rest_nodes[1:]]
+        if match is None or len(match.group("term").split()) > 8:
+            return "", tidy(inline(tag, self.links))
+        return match.group("term"), tidy(inline_nodes(rest_nodes, self.links))
+
+    def list(self, tag: Tag) -> None:
+        items = tag.find_all("li", recursive=False)
+        if not items:
+            return
+        parsed = [self.lead_term(item) for item in items]
+        parsed = [(term, rest) for term, rest in parsed if term or rest]
+        if not parsed:
+            return
+        with_terms = sum(1 for term, _ in parsed if term)
+        if tag.name == "ol":
+            self.add({"type": "steps", "items": [{"title": t, "html": rest} for t, rest in parsed]})
+        elif with_terms and with_terms * 3 >= len(parsed) * 2:
+            self.add(
+                {"type": "key_points", "items": [{"term": t, "html": rest} for t, rest in parsed]}
+            )
+        else:
+            lis = "".join(f"<li>{tidy(inline(item, self.links))}</li>" for item in items)
+            self.pending.append(f"<ul>{lis}</ul>")
+
+    def quote(self, tag: Tag) -> None:
+        who = source = ""
+        cite = tag.find(["cite", "footer"])
+        if cite is not None:
+            who = clean(cite.get_text(" ")).lstrip("\u2014\u2013- ")
+            cite.extract()
+        paragraphs = [clean(p.get_text(" ")) for p in tag.find_all("p")] or [
+            clean(tag.get_text(" "))
+        ]
+        paragraphs = [p for p in paragraphs if p]
+        if not who and len(paragraphs) > 1 and re.match(r"^[\u2014\u2013-]\s*\S", paragraphs[-1]):
+            who = paragraphs.pop().lstrip("\u2014\u2013- ")
+        if "," in who:
+            who, source = (part.strip() for part in who.split(",", 1))
+        if paragraphs:
+            self.add(
+                {"type": "quote", "text": "\n\n".join(paragraphs), "who": who, "source": source}
+            )
+
+    def figure(self, tag: Tag) -> None:
+        if "import-embed" in tokens(tag):
+            self.add({"type": "embed", "url": tag.get("data-url", "")})
+            return
+        if tag.find("blockquote"):
+            self.quote(tag.find("blockquote"))
+            return
+        frame = tag.find(["iframe", "video"])
+        if frame is not None:
+            self.embed(frame)
+            return
+        images = tag.find_all("img")
+        caption = tag.find("figcaption")
+        caption_text = clean(caption.get_text(" ")) if caption else ""
+        if not images:
+            self.walk(tag)
+            return
+        for image in images:
+            self.image(image, caption_text)
+
+    def image(self, tag: Tag, caption: str = "") -> None:
+        src = tag.get("src") or tag.get("data-src") or tag.get("data-lazy-src") or ""
+        if not src or src.startswith("data:"):
+            return
+        src = urljoin(self.links.base_url, src) if self.links.base_url else src
+        alt = clean(tag.get("alt") or "")
+        if not alt:
+            self.article.warn(f"image {src.rsplit('/', 1)[-1]} has no alt text")
+        self.add({"type": "image", "src": src, "alt": alt, "caption": caption})
+
+    def embed(self, tag: Tag) -> None:
+        src = tag.get("src") or ""
+        if not src and tag.find("source"):
+            src = tag.find("source").get("src", "")
+        if match := YOUTUBE_EMBED.search(src):
+            self.add({"type": "embed", "url": f"https://www.youtube.com/watch?v={match.group(1)}"})
+        elif match := VIMEO_EMBED.search(src):
+            self.add({"type": "embed", "url": f"https://vimeo.com/{match.group(1)}"})
+        else:
+            host = urlsplit(src).netloc or "an unknown source"
+            self.article.warn(f"embedded {tag.name} from {host} left out")
+
+    def table(self, tag: Tag) -> None:
+        rows = []
+        for row in tag.find_all("tr"):
+            cells = [tidy(inline(cell, self.links)) for cell in row.find_all(["th", "td"])]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        for row in rows:
+            self.add_paragraph(row)
+        if rows:
+            self.article.warn("a table was turned into plain paragraphs")
+
+    def definitions(self, tag: Tag) -> None:
+        items = []
+        for term in tag.find_all("dt"):
+            definition = term.find_next_sibling("dd")
+            items.append(
+                {
+                    "term": clean(term.get_text(" ")),
+                    "html": tidy(inline(definition, self.links)) if definition else "",
+                }
+            )
+        if items:
+            self.add({"type": "key_points", "items": items})
+
+
+# Page-level reading ----------------------------------------------------------------------------
+
+
+def meta(soup: BeautifulSoup, *names: str) -> str:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag is not None and clean(tag.get("content", "")):
+            return clean(tag["content"])
+    return ""
+
+
+def parse_date(value: str) -> datetime | None:
+    value = clean(value)
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def content_root(soup: BeautifulSoup) -> Tag:
+    articles = soup.find_all("article")
+    if articles:
+        with_title = [a for a in articles if a.find("h1")]
+        return max(with_title or articles, key=lambda a: len(a.get_text()))
+    for selector in ("main", "[role=main]", ".entry-content", ".post-content", "#content", "body"):
+        found = soup.select_one(selector)
+        if found is not None:
+            return found
+    return soup
+
+
+def is_cta_box(tag: Tag) -> bool:
+    if tag.name not in {"aside", "div", "section"} or tag.find(HEADINGS - {"h3", "h4", "h5"}):
+        return False
+    if any(CONTENT_CLASS.match(token) for token in tokens(tag)):
+        return False
+    text = clean(tag.get_text(" "))
+    if not text or len(text) > 600:
+        return False
+    if has_token(tag, CTA_CLASS):
+        return True
+    return tag.name == "aside" and bool(CTA_PHRASE.search(text))
+
+
+def cta_from_box(tag: Tag, links: LinkRewriter) -> dict:
+    heading = tag.find(HEADINGS)
+    buttons = [a for a in tag.find_all("a") if clean(a.get_text(" "))]
+    button = next((a for a in buttons if CTA_PHRASE.search(a.get_text(" "))), None) or (
+        buttons[0] if buttons else None
+    )
+    href = links(button.get("href", "")) if button is not None else ""
+    texts = [
+        clean(p.get_text(" "))
+        for p in tag.find_all("p")
+        if not (button is not None and button in p.find_all("a")) and clean(p.get_text(" "))
+    ]
+    if href.startswith("tel:") or (not href and PHONE.search(clean(tag.get_text(" ")))):
+        action = "phone"
+    elif href:
+        action = "booking"
+    else:
+        action = "link"
+    return {
+        "type": "cta",
+        "heading": clean(heading.get_text(" ")) if heading else "",
+        "text": " ".join(texts),
+        "label": clean(button.get_text(" ")) if button is not None else "",
+        "url": href,
+        "action": action,
+    }
+
+
+def find_author_box(root: Tag, soup: BeautifulSoup) -> Tag | None:
+    for scope in (root, soup):
+        for tag in scope.find_all(["div", "section", "aside", "footer"]):
+            if has_token(tag, AUTHOR_CLASS) and clean(tag.get_text(" ")):
+                return tag
+    return None
+
+
+def author_from_box(box: Tag, base_url: str):
+    name_tag = box.find(class_=re.compile("author-?name|name", re.IGNORECASE)) or box.find(HEADINGS)
+    image = box.find("img")
+    name = clean(name_tag.get_text(" ")) if name_tag else ""
+    if not name and image is not None:
+        name = clean(image.get("alt", ""))
+    paragraphs = [
+        p.get_text(" ") for p in box.find_all("p") if name_tag is None or p is not name_tag
+    ]
+    if not name:
+        return None
+    src = urljoin(base_url, image.get("src", "")) if image is not None else ""
+    return parse_author(name, paragraphs, src, image.get("alt", "") if image else "")
+
+
+def remove_chrome(root: Tag) -> None:
+    for tag in root.find_all(CHROME_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        if tag.decomposed:
+            continue
+        if tag.name == "aside" or has_token(tag, CHROME_CLASS):
+            tag.decompose()
+    for tag in root.find_all(["p", "div", "ul", "li", "span", "small"]):
+        if tag.decomposed or tag.find(HEADINGS):
+            continue
+        text = clean(tag.get_text(" "))
+        if text and is_chrome_line(text):
+            tag.decompose()
+
+
+def strip_comments_and_code(soup: BeautifulSoup) -> None:
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(REMOVE_TAGS):
+        if tag.name == "link" or tag.name == "meta":
+            continue
+        tag.decompose()
+
+
+def read_body(html: str, article: ParsedArticle, base_url: str = "") -> None:
+    """A post body (WordPress content or a fragment) into the article's blocks."""
+    html, warnings = convert_shortcodes(html)
+    for warning in warnings:
+        article.warn(warning)
+    warn_if_malformed(html, article)
+    soup = BeautifulSoup(autop(html), "html.parser")
+    strip_comments_and_code(soup)
+    remove_chrome(soup)
+    builder = BlockBuilder(article, LinkRewriter(base_url))
+    builder.walk(soup)
+    builder.flush()
+    finish(article)
+
+
+def read_page(text: str, source: str) -> ParsedArticle:
+    """A whole saved page: metadata from <head>, the article, its CTA and author boxes."""
+    article = ParsedArticle(source=source)
+    text, warnings = convert_shortcodes(text)
+    for warning in warnings:
+        article.warn(warning)
+    warn_if_malformed(text, article)
+    soup = BeautifulSoup(text, "html.parser")
+    if soup.find(True) is None:
+        article.skip_reason = "no HTML elements found"
+        return article
+    strip_comments_and_code(soup)
+    canonical = soup.find("link", rel="canonical")
+    article.source_url = clean(canonical.get("href", "")) if canonical else ""
+    article.source_url = article.source_url or meta(soup, "og:url")
+    links = LinkRewriter(article.source_url)
+    root = content_root(soup)
+    h1 = root.find("h1") or soup.find("h1")
+    title_tag = soup.find("title")
+    page_title = clean(title_tag.get_text()) if title_tag else ""
+    article.title = (
+        clean(h1.get_text(" "))
+        if h1
+        else meta(soup, "og:title") or TITLE_SUFFIX.sub("", page_title)
+    )
+    article.summary = meta(soup, "description", "og:description", "twitter:description")
+    time_tag = root.find("time", datetime=True)
+    article.published_at = parse_date(
+        meta(soup, "article:published_time", "date", "dc.date")
+        or (time_tag["datetime"] if time_tag else "")
+    )
+    article.categories = [
+        clean(a.get_text(" ")) for a in root.find_all("a", rel=re.compile("category"))
+    ] or [clean(m["content"]) for m in soup.find_all("meta", property="article:section")]
+    article.tags = [clean(a.get_text(" ")) for a in root.find_all("a", rel="tag")] or [
+        clean(m["content"]) for m in soup.find_all("meta", property="article:tag")
+    ]
+    path = urlsplit(article.source_url).path.strip("/")
+    article.slug = make_slug(path.rsplit("/", 1)[-1]) if path else ""
+
+    box = find_author_box(root, soup)
+    if box is not None:
+        article.author = author_from_box(box, article.source_url)
+        box.decompose()
+    builder = BlockBuilder(article, links)
+    builder.title = article.title
+    if h1 is not None:
+        h1.decompose()
+    for header in root.find_all("header"):
+        header.decompose()
+    for tag in root.find_all(["aside", "div", "section"]):
+        if not tag.decomposed and is_cta_box(tag):
+            placeholder = soup.new_tag("import-cta")
+            placeholder["data-index"] = str(len(builder.ctas))
+            builder.ctas.append(cta_from_box(tag, links))
+            tag.replace_with(placeholder)
+    remove_chrome(root)
+    builder.walk(root)
+    builder.flush()
+    finish(article)
+    return article
+
+
+def finish(article: ParsedArticle) -> None:
+    """Fill what the source left out: slug, summary; note an empty body."""
+    article.title = article.title or ""
+    if not article.slug and article.title:
+        article.slug = make_slug(article.title)
+    if not article.summary:
+        first = next((b for b in article.blocks if b["type"] == "paragraph"), None)
+        if first is not None:
+            article.summary = truncate(plain(first["html"].split("</p>", 1)[0]), 300)
+    if not article.blocks:
+        article.warn("the body is empty")

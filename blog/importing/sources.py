@@ -1,0 +1,77 @@
+"""Which parser reads a source file, and reading it without letting one bad file stop a run."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import ParsedArticle
+from .html import read_page
+from .normalise import decode
+from .text import read_text
+from .wxr import read_wxr
+
+MAX_BYTES = 100 * 1024 * 1024
+HTML_START = re.compile(
+    rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>]|<h[1-6])", re.I
+)
+
+
+@dataclass
+class SourceResult:
+    """One file's articles, the file's own problems and the items that are not posts."""
+
+    path: Path
+    kind: str
+    articles: list[ParsedArticle] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+
+
+def detect_kind(path: Path, head: bytes = b"") -> str:
+    """'wxr', 'html' or 'text', from the content first and the file name second."""
+    sample = head[:4096].lower()
+    if b"<rss" in sample and b"wordpress.org/export" in sample:
+        return "wxr"
+    if path.suffix.lower() == ".xml":
+        return "wxr"
+    if path.suffix.lower() in {".html", ".htm", ".xhtml"} or HTML_START.match(head[:512]):
+        return "html"
+    return "text"
+
+
+def parse_path(path: Path | str) -> SourceResult:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            result = SourceResult(path, "unknown")
+            result.errors.append(f"larger than {MAX_BYTES // 1024 // 1024} MB: not read")
+            return result
+        data = path.read_bytes()
+    except OSError as exc:
+        result = SourceResult(path, "unknown")
+        result.errors.append(f"cannot be read ({exc.strerror or exc.__class__.__name__})")
+        return result
+    kind = detect_kind(path, data)
+    result = SourceResult(path, kind)
+    if kind == "wxr":
+        wxr = read_wxr(data, str(path))
+        result.articles, result.errors, result.ignored = wxr.articles, wxr.errors, wxr.ignored
+        return result
+    text, warnings = decode(data)
+    if kind == "html":
+        article = read_page(text, str(path))
+    else:
+        article = read_text(text, str(path), stem=path.stem)
+    for warning in warnings:
+        article.warn(warning)
+    if not article.title and not article.skip_reason:
+        article.title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+        article.warn("no title found: the file name was used")
+    if not article.blocks and not article.skip_reason:
+        article.skip_reason = "the body is empty: nothing to import"
+    result.articles.append(article)
+    return result

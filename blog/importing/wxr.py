@@ -1,0 +1,227 @@
+"""WordPress export files (WXR): one `ParsedArticle` per post, whatever state the others are in.
+
+Parsing never expands entities and refuses any DTD (defusedxml). A file that is not well-formed
+is read again item by item, so one broken post costs only that post.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from .article import ParsedArticle, ParsedAuthor
+from .html import read_body
+from .normalise import clean, decode, make_slug, truncate
+
+ITEM = re.compile(rb"<item[\s>].*?</item>", re.DOTALL)
+RSS_OPEN = re.compile(rb"<rss\b[^>]*>", re.DOTALL)
+SUMMARY_META = ("_yoast_wpseo_metadesc", "_aioseop_description", "rank_math_description")
+SKIP_STATUSES = {
+    "trash": "in the WordPress trash",
+    "auto-draft": "an automatic draft WordPress made, never written",
+    "inherit": "a revision, not a post",
+}
+ARTICLE_TYPES = {"post"}
+
+
+@dataclass
+class WxrResult:
+    """The posts of one export, the problems of the file itself and what was not a post."""
+
+    articles: list[ParsedArticle] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+
+
+def local(tag: str) -> tuple[str, str]:
+    """'{http://wordpress.org/export/1.2/}status' -> ('wp', 'status')."""
+    if not tag.startswith("{"):
+        return "", tag
+    uri, name = tag[1:].split("}", 1)
+    if "wordpress.org/export" in uri:
+        return ("excerpt" if "excerpt" in uri else "wp"), name
+    if "purl.org/rss/1.0/modules/content" in uri:
+        return "content", name
+    if "purl.org/dc/elements" in uri:
+        return "dc", name
+    return uri, name
+
+
+def fields(element: Element) -> dict[str, list[Element]]:
+    found: dict[str, list[Element]] = {}
+    for child in element:
+        prefix, name = local(child.tag)
+        found.setdefault(f"{prefix}:{name}" if prefix else name, []).append(child)
+    return found
+
+
+def text_of(found: dict[str, list[Element]], key: str) -> str:
+    elements = found.get(key)
+    return (elements[0].text or "") if elements else ""
+
+
+def parse_wxr_date(found: dict[str, list[Element]]) -> datetime | None:
+    gmt = clean(text_of(found, "wp:post_date_gmt"))
+    if gmt and not gmt.startswith("0000"):
+        try:
+            return datetime.strptime(gmt, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    local_date = clean(text_of(found, "wp:post_date"))
+    if local_date and not local_date.startswith("0000"):
+        try:
+            return datetime.strptime(local_date, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            pass
+    pub = clean(text_of(found, "pubDate"))
+    if pub:
+        try:
+            return parsedate_to_datetime(pub)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def channel_authors(channel: Element) -> dict[str, ParsedAuthor]:
+    authors = {}
+    for element in channel:
+        if local(element.tag) != ("wp", "author"):
+            continue
+        found = fields(element)
+        login = clean(text_of(found, "wp:author_login"))
+        name = clean(text_of(found, "wp:author_display_name")) or " ".join(
+            part
+            for part in (
+                clean(text_of(found, "wp:author_first_name")),
+                clean(text_of(found, "wp:author_last_name")),
+            )
+            if part
+        )
+        if login:
+            authors[login] = ParsedAuthor(name=name or login, login=login)
+    return authors
+
+
+def read_item(
+    item: Element, source: str, base_url: str, authors: dict[str, ParsedAuthor], number: int
+) -> ParsedArticle | str:
+    """One <item>: an article, or the post type when it is not an article (attachment, page)."""
+    found = fields(item)
+    post_type = clean(text_of(found, "wp:post_type")) or "post"
+    if post_type not in ARTICLE_TYPES:
+        return post_type
+    article = ParsedArticle(source=f"{source} item {number}")
+    article.title = clean(text_of(found, "title"))
+    article.source_url = clean(text_of(found, "link"))
+    article.guid = clean(text_of(found, "guid"))
+    article.status = clean(text_of(found, "wp:status")) or "publish"
+    article.slug = make_slug(clean(text_of(found, "wp:post_name")))
+    article.published_at = parse_wxr_date(found)
+    post_id = clean(text_of(found, "wp:post_id"))
+    if not article.title:
+        article.title = f"Untitled post {post_id or number}"
+        article.warn("the post has no title: it was given a placeholder title")
+    if article.status in SKIP_STATUSES:
+        article.skip_reason = SKIP_STATUSES[article.status]
+        return article
+    for category in found.get("category", []):
+        name = clean(category.text or "")
+        domain = category.get("domain", "category")
+        if not name:
+            continue
+        if domain == "category" and name not in article.categories and name != "Uncategorized":
+            article.categories.append(name)
+        elif domain == "post_tag" and name not in article.tags:
+            article.tags.append(name)
+    login = clean(text_of(found, "dc:creator"))
+    if login:
+        article.author = authors.get(login) or ParsedAuthor(name=login, login=login)
+    for meta in found.get("wp:postmeta", []):
+        meta_fields = fields(meta)
+        if clean(text_of(meta_fields, "wp:meta_key")) in SUMMARY_META:
+            article.summary = truncate(text_of(meta_fields, "wp:meta_value"), 300)
+    excerpt = clean(re.sub(r"<[^>]+>", " ", text_of(found, "excerpt:encoded")))
+    article.summary = article.summary or truncate(excerpt, 300)
+    body = text_of(found, "content:encoded")
+    if not body.strip():
+        article.skip_reason = "the body is empty: nothing to import"
+        return article
+    try:  # one unreadable body must not stop the file
+        read_body(body, article, base_url or article.source_url)
+    except Exception as exc:
+        article.skip_reason = f"the body could not be read ({exc.__class__.__name__})"
+    if not article.blocks and not article.skip_reason:
+        article.skip_reason = "the body has no readable content"
+    return article
+
+
+def read_wxr(data: bytes, source: str) -> WxrResult:
+    """Every post of an export; the file's own problems go to `errors`."""
+    result = WxrResult()
+    text, warnings = decode(data)
+    result.errors.extend(warnings)
+    payload = text.encode("utf-8")
+    payload = re.sub(rb"^<\?xml[^>]*\?>", b"", payload.lstrip())
+    try:
+        root = fromstring(payload, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        result.errors.append(
+            f"refused: the file declares a DTD or entities ({exc.__class__.__name__})"
+        )
+        return result
+    except ParseError as exc:
+        result.errors.append(f"not well-formed XML ({exc}): reading the posts one by one")
+        read_items_one_by_one(payload, source, result)
+        return result
+    channel = root.find("channel")
+    if channel is None:
+        result.errors.append("not a WordPress export: no <channel> element")
+        return result
+    base_url = clean(text_of(fields(channel), "link"))
+    authors = channel_authors(channel)
+    for number, item in enumerate(channel.iter("item"), start=1):
+        collect(result, read_item(item, source, base_url, authors, number))
+    return result
+
+
+def collect(result: WxrResult, item: ParsedArticle | str) -> None:
+    if isinstance(item, str):
+        result.ignored[item] += 1
+    else:
+        result.articles.append(item)
+
+
+def read_items_one_by_one(payload: bytes, source: str, result: WxrResult) -> None:
+    opening = RSS_OPEN.search(payload)
+    wrapper = opening.group(0) if opening else b"<rss>"
+    header = payload[: payload.find(b"<item")] if b"<item" in payload else b""
+    authors: dict[str, ParsedAuthor] = {}
+    try:
+        channel = fromstring(
+            wrapper + header.split(wrapper, 1)[-1] + b"</channel></rss>", forbid_dtd=True
+        ).find("channel")
+        if channel is not None:
+            authors = channel_authors(channel)
+    except (ParseError, DefusedXmlException):
+        pass
+    for number, match in enumerate(ITEM.finditer(payload), start=1):
+        try:
+            item = fromstring(wrapper + match.group(0) + b"</rss>", forbid_dtd=True)
+        except (ParseError, DefusedXmlException) as exc:
+            broken = ParsedArticle(source=f"{source} item {number}")
+            title = re.search(rb"<title>(.*?)</title>", match.group(0), re.DOTALL)
+            raw_title = title.group(1).decode("utf-8", "replace") if title else ""
+            broken.title = clean(raw_title.replace("<![CDATA[", "").replace("]]>", ""))
+            broken.skip_reason = f"the item is not well-formed XML ({exc})"
+            result.articles.append(broken)
+            continue
+        element = item.find("item") if item.tag != "item" else item
+        if element is not None:
+            collect(result, read_item(element, source, "", authors, number))
