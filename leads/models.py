@@ -3,6 +3,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 def new_reference() -> str:
@@ -155,3 +157,44 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.leads_deleted} deleted"
+
+
+ACKNOWLEDGEMENT_SUBJECT = "We received your message"
+ACKNOWLEDGEMENT_BODY = (
+    "Thank you for getting in touch. Your message has arrived safely and we will reply "
+    "within two working days, using the contact method you chose.\n\n"
+    "If you need help urgently, please call 911 or go to your nearest emergency room."
+)
+
+
+@register_setting(icon="mail")
+class LeadNotificationSettings(BaseSiteSetting):
+    """The optional email to the visitor after a request: off by default, worded by staff."""
+
+    acknowledgement_enabled = models.BooleanField(
+        "Send an acknowledgement",
+        default=False,
+        help_text="Email the person a short confirmation after each consultation request.",
+    )
+    acknowledgement_subject = models.CharField(
+        max_length=100,
+        default=ACKNOWLEDGEMENT_SUBJECT,
+        help_text=(
+            "Keep it discreet: it shows in inbox previews and on shared screens. "
+            "Say nothing about therapy or counselling."
+        ),
+    )
+    acknowledgement_body = models.TextField(
+        max_length=3000,
+        default=ACKNOWLEDGEMENT_BODY,
+        help_text="Plain text. It is sent as written: nothing the person typed is added to it.",
+    )
+
+    panels = [
+        FieldPanel("acknowledgement_enabled"),
+        FieldPanel("acknowledgement_subject"),
+        FieldPanel("acknowledgement_body"),
+    ]
+
+    class Meta:
+        verbose_name = "Consultation acknowledgement"

@@ -12,8 +12,15 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from wagtail.models import Site
 
-from leads.models import Lead, Notification
+from leads.models import (
+    ACKNOWLEDGEMENT_BODY,
+    ACKNOWLEDGEMENT_SUBJECT,
+    Lead,
+    LeadNotificationSettings,
+    Notification,
+)
 
 PRACTICE_SUBJECT = "New consultation request"
 
@@ -33,9 +40,22 @@ def lead_admin_url(lead: Lead) -> str:
     return settings.SITE_URL + reverse("wagtailadmin_home")
 
 
-def acknowledgement_enabled(lead: Lead | None = None) -> bool:
+def notification_settings(lead: Lead) -> LeadNotificationSettings | None:
+    """The acknowledgement settings of the lead's site (its source page's, else the default)."""
+    site = None
+    if lead.source_page_id is not None and lead.source_page is not None:
+        site = lead.source_page.get_site()
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return None
+    return LeadNotificationSettings.for_site(site)
+
+
+def acknowledgement_enabled(lead: Lead) -> bool:
     """Whether staff switched on the acknowledgement email to the visitor (off by default)."""
-    return False
+    options = notification_settings(lead)
+    return bool(options and options.acknowledgement_enabled)
 
 
 def practice_message(lead: Lead) -> EmailMessage:
@@ -58,8 +78,23 @@ def practice_message(lead: Lead) -> EmailMessage:
     )
 
 
+def acknowledgement_message(lead: Lead) -> EmailMessage:
+    """The visitor's confirmation: the staff's words only, to the address they gave."""
+    options = notification_settings(lead)
+    if not lead.email:
+        raise NoRecipients("the lead has no email address")
+    subject = options.acknowledgement_subject if options else ACKNOWLEDGEMENT_SUBJECT
+    body = options.acknowledgement_body if options else ACKNOWLEDGEMENT_BODY
+    return EmailMessage(
+        subject=subject.strip() or ACKNOWLEDGEMENT_SUBJECT,
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[lead.email],
+    )
+
+
 def build_message(notification: Notification) -> EmailMessage:
     """The email a notification row stands for."""
-    if notification.kind == Notification.Kind.PRACTICE:
-        return practice_message(notification.lead)
-    raise NoRecipients(f"no acknowledgement configured for kind {notification.kind}")
+    if notification.kind == Notification.Kind.ACKNOWLEDGEMENT:
+        return acknowledgement_message(notification.lead)
+    return practice_message(notification.lead)

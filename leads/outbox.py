@@ -38,7 +38,7 @@ def queue_notifications(lead: Lead) -> list[Notification]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_notifications() must run inside the intake transaction.")
     kinds = [Notification.Kind.PRACTICE]
-    if lead.email and acknowledgement_enabled():
+    if lead.email and acknowledgement_enabled(lead):
         kinds.append(Notification.Kind.ACKNOWLEDGEMENT)
     rows = [Notification.objects.create(lead=lead, kind=kind) for kind in kinds]
     transaction.on_commit(partial(publish, [row.pk for row in rows]))

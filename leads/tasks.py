@@ -160,3 +160,11 @@ def claim_due() -> list[int]:
         if due.filter(pk=pk).update(claimed_at=now):
             claimed.append(pk)
     return claimed
+
+
+@shared_task(ignore_result=True)
+def purge_expired_leads() -> int:
+    """Daily retention: delete leads past their retention period (see leads.services)."""
+    from leads.services import purge_expired_leads as purge
+
+    return purge()

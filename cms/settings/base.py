@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -210,11 +211,17 @@ LEADS_NOTIFY_TO = env_list("LEADS_NOTIFY_TO")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than any countdown or retry delay a task uses, the same in web and worker processes.
+    # Seconds before Redis hands an unacknowledged message to another worker. Set here so web,
+    # worker and beat share it, and far longer than the task time limit (cms/celery.py); tasks
+    # use no countdown or eta (retry timing lives in the outbox row), so none outlives it.
     "visibility_timeout": 3600,
+    # Restore unacked messages of dead workers promptly once the timeout passed (kombu sweeps
+    # only about every 100 s otherwise).
     "unacked_restore_throttle": 1,
-    "socket_timeout": 2,
-    "socket_connect_timeout": 1,
+    # Without these a frozen Redis blocks a caller forever.
+    "socket_timeout": 5,
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
     "health_check_interval": 10,
     # Publishing from a web request retries at most once, quickly.
     "max_retries": 1,
@@ -237,6 +244,19 @@ LEADS_NOTIFY_REPUBLISH_AFTER = env_int("LEADS_NOTIFY_REPUBLISH_AFTER", 60)
 # A row in `sending` for this long belongs to a dead worker and is retried. Longer than the
 # task's hard time limit (CELERY_TASK_TIME_LIMIT), so a slow send is never taken over.
 LEADS_NOTIFY_STUCK_AFTER = env_int("LEADS_NOTIFY_STUCK_AFTER", 300)
+
+CELERY_BEAT_SCHEDULE = {
+    "relay-lead-notifications": {
+        "task": "leads.tasks.relay_notifications",
+        "schedule": float(LEADS_NOTIFY_RELAY_INTERVAL),
+        # A relay run the worker could not start in time is dropped: the next one does its work.
+        "options": {"expires": max(LEADS_NOTIFY_RELAY_INTERVAL * 2, 10)},
+    },
+    "purge-expired-leads": {
+        "task": "leads.tasks.purge_expired_leads",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # Security --------------------------------------------------------------------------------------
 
