@@ -12,6 +12,8 @@ urlpatterns = [
     path("health/", home_views.health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Before the api/v2/ router: POST api/v2/leads/ and the consultation form's routes.
+    path("", include("leads.urls")),
     path("api/v2/", api_router.urls),
 ]
 

@@ -150,6 +150,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
+    "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -322,7 +323,27 @@ RECAPTCHA_ENABLED = bool(RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY)
 RECAPTCHA_VERSION = env("RECAPTCHA_VERSION", "v3")
 RECAPTCHA_REQUIRED_SCORE = float(env("RECAPTCHA_REQUIRED_SCORE", "0.5"))
 RECAPTCHA_TIMEOUT = 3
+# django-recaptcha's own name for the verification timeout (its default is 10 s).
+RECAPTCHA_VERIFY_REQUEST_TIMEOUT = RECAPTCHA_TIMEOUT
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
+
+# Consultation requests (leads/) ------------------------------------------------------------------
+
+# Requests accepted per client IP in LEADS_RATE_WINDOW seconds; more get a 429.
+LEADS_RATE_LIMIT = env_int("LEADS_RATE_LIMIT", 5)
+LEADS_RATE_WINDOW = env_int("LEADS_RATE_WINDOW", 3600)
+# A second request with the same email within this many seconds is flagged as a duplicate.
+LEADS_DUPLICATE_WINDOW = env_int("LEADS_DUPLICATE_WINDOW", 86400)
+# A form sent sooner than this many seconds after it was shown is treated as a bot.
+LEADS_MIN_FILL_SECONDS = env_int("LEADS_MIN_FILL_SECONDS", 3)
+# Retention in days: every request; spam and closed requests go sooner.
+LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 180)
+LEADS_SPAM_RETENTION_DAYS = env_int("LEADS_SPAM_RETENTION_DAYS", 30)
+LEADS_CLOSED_RETENTION_DAYS = env_int("LEADS_CLOSED_RETENTION_DAYS", 90)
+# The version of the consent text the form shows; stored with each request.
+LEADS_CONSENT_VERSION = env("LEADS_CONSENT_VERSION", "2026-01")
+# The phone named on the "we could not save your request" page when the database is down.
+LEADS_FALLBACK_PHONE = env("LEADS_FALLBACK_PHONE")
 
 # Internationalisation --------------------------------------------------------------------------
 

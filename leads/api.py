@@ -1,0 +1,133 @@
+"""`POST /api/v2/leads/`: the headless entry point for consultation requests.
+
+Write-only by design: there is no way to read a lead through the public API. The body is bounded,
+strictly typed JSON; validation is `LeadForm`'s, storage is `services.submit_lead`'s.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from .forms import LeadForm
+from .services import IntakeUnavailable, RateLimited, Submission, client_ip, submit_lead
+from .views import practice_phone
+
+MAX_BODY_BYTES = 16 * 1024
+
+STRING_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "preferred_times",
+    "message",
+    "block_id",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "referrer",
+    "website",
+    "recaptcha_token",
+)
+FIELDS = {**dict.fromkeys(STRING_FIELDS, "a string"), "consent": "true or false"}
+FIELDS["source_page"] = "a page id (a whole number) or null"
+
+
+def _error(status: int, message: str, errors: dict[str, list[str]] | None = None, **headers):
+    body: dict[str, Any] = {"message": message}
+    if errors is not None:
+        body["errors"] = errors
+    response = JsonResponse(body, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse(request: HttpRequest) -> dict[str, Any] | JsonResponse:
+    """The JSON object in the body, or the 4xx response explaining what is wrong with it."""
+    content_type = request.content_type or ""
+    if content_type.lower() != "application/json":
+        return _error(415, "Send the request as JSON with Content-Type: application/json.")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return _error(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KB.")
+    raw = request.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(413, f"The request body is larger than {MAX_BODY_BYTES // 1024} KB.")
+    charset = (request.content_params or {}).get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        return _error(415, "Send the JSON body encoded as UTF-8.")
+    try:
+        text = raw.decode("utf-8")
+        payload = json.loads(text, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _error(400, "The body is not valid JSON (it may be cut short). Send one object.")
+    if not isinstance(payload, dict):
+        return _error(400, 'Send one JSON object, e.g. {"name": ..., "email": ...}.')
+    return payload
+
+
+def _type_errors(payload: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for key, value in payload.items():
+        if key not in FIELDS:
+            errors[key[:100]] = [
+                "Unknown field. Allowed fields: " + ", ".join(sorted(FIELDS)) + "."
+            ]
+            continue
+        if key == "consent":
+            ok = isinstance(value, bool)
+        elif key == "source_page":
+            ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            errors[key] = [f"Must be {FIELDS[key]}."]
+    return errors
+
+
+@csrf_exempt
+def intake(request: HttpRequest) -> JsonResponse:
+    """Accept one consultation request as JSON; answer 201 with an opaque reference."""
+    if request.method != "POST":
+        return _error(
+            405, "Only POST is allowed: leads cannot be read through the API.", Allow="POST"
+        )
+    payload = _parse(request)
+    if isinstance(payload, JsonResponse):
+        return payload
+    if errors := _type_errors(payload):
+        return _error(400, "Some fields have the wrong name or type.", errors)
+    data = {key: value for key, value in payload.items() if value is not None}
+    if data.get("consent") is False:
+        data.pop("consent")
+    form = LeadForm(data)
+    if not form.is_valid():
+        return _error(400, "Please correct the fields listed in errors.", form.field_errors())
+    try:
+        lead = submit_lead(
+            form.cleaned_data, Submission(client_ip=client_ip(request), channel="api")
+        )
+    except RateLimited as limited:
+        return _error(
+            429,
+            "Too many requests from this address. Please try again later, or call the practice.",
+            Retry_After=str(limited.retry_after),
+        )
+    except IntakeUnavailable:
+        phone = practice_phone()
+        message = "We could not save your request just now. Please call the practice"
+        message += f" on {phone}." if phone else "."
+        return _error(503, message, Retry_After="60")
+    return JsonResponse({"reference": lead.reference, "status": "received"}, status=201)

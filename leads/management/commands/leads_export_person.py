@@ -1,0 +1,16 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from leads.services import export_person
+
+
+class Command(BaseCommand):
+    help = "Print, as JSON, everything held about the person with this email (access request)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+
+    def handle(self, *args, **options):
+        data = export_person(options["email"])
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,388 @@
+"""The one intake path for consultation requests, and the privacy operations on stored ones.
+
+Both entry points (the HTML form in `views.py`, the JSON API in `api.py`) validate with
+`forms.LeadForm` and then call `submit_lead()`. Nothing here logs, raises or passes on a value a
+person typed: log lines and exceptions name classes and counts, never lead fields.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from wagtail.models import Page
+
+from .models import ErasureRecord, Lead, LeadActivity
+
+logger = logging.getLogger(__name__)
+
+FORM_STARTED_SALT = "leads.form-started"
+IP_HASH_SALT = "leads.client-ip"
+
+
+class IntakeUnavailable(Exception):
+    """The database could not store the request: the visitor must be told to call instead."""
+
+
+class RateLimited(Exception):
+    """Too many requests from one client in the window; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class Submission:
+    """Where a request came from, separate from what the person typed."""
+
+    client_ip: str = ""
+    channel: str = "html"  # "html" or "api"
+    spam_reasons: list[str] = field(default_factory=list)
+
+
+# Client address and rate limit ------------------------------------------------------------------
+
+
+def client_ip(request) -> str:
+    """The client's address: X-Forwarded-For honoured only through TRUSTED_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it received the request from, so the client is the
+    entry TRUSTED_PROXY_COUNT places from the right. With no trusted proxy (or a header shorter
+    than the proxy chain, i.e. forged or misconfigured) the socket address is used.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies][:64]
+
+
+def hash_ip(ip: str) -> str:
+    """A salted hash of the address (the salt is derived from SECRET_KEY); never the address."""
+    if not ip:
+        return ""
+    return salted_hmac(IP_HASH_SALT, ip, algorithm="sha256").hexdigest()
+
+
+def check_rate_limit(ip_hash: str) -> None:
+    """Count this request against the client's window; raise RateLimited when over the limit.
+
+    Atomic: `add` creates the counter once per window, `incr` is atomic in Redis. If the cache
+    is down the request goes through (fails open): a lost request is worse than a little spam.
+    """
+    limit, window = settings.LEADS_RATE_LIMIT, settings.LEADS_RATE_WINDOW
+    if not ip_hash or limit <= 0:
+        return
+    now = int(timezone.now().timestamp())
+    window_start = now - now % window
+    key = f"leads:rate:{ip_hash}:{window_start}"
+    try:
+        cache.add(key, 0, timeout=window + 5)
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this is the window's first request.
+        return
+    except Exception as exc:
+        logger.warning("Rate limit skipped: the cache failed (%s).", exc.__class__.__name__)
+        return
+    if count > limit:
+        raise RateLimited(retry_after=max(1, window_start + window - now))
+
+
+# Spam layers ------------------------------------------------------------------------------------
+
+
+def form_started_token() -> str:
+    """A signed timestamp for the hidden `started` field of the HTML form."""
+    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign("form")
+
+
+def _too_fast(token: str) -> str | None:
+    """Why the signed start time looks like a bot, or None when it looks human."""
+    if not token:
+        return "form token missing"
+    signer = signing.TimestampSigner(salt=FORM_STARTED_SALT)
+    try:
+        signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_MIN_FILL_SECONDS))
+    except signing.SignatureExpired:
+        return None
+    except signing.BadSignature:
+        return "form token invalid"
+    return "sent too fast"
+
+
+def _check_recaptcha(token: str) -> tuple[str | None, bool]:
+    """(spam reason or None, unverified): Google's answer; any failure to answer accepts."""
+    from django_recaptcha import client
+
+    if not token:
+        return "reCAPTCHA token missing", False
+    try:
+        answer = client.submit(
+            recaptcha_response=token,
+            private_key=settings.RECAPTCHA_PRIVATE_KEY,
+            remoteip="",
+        )
+    except Exception as exc:
+        # URLError, timeouts, HTTP errors, bad JSON: Google did not answer usefully. The
+        # person must not pay for it; staff see the flag.
+        logger.warning("reCAPTCHA verification failed to answer (%s).", exc.__class__.__name__)
+        return None, True
+    if not answer.is_valid:
+        return "reCAPTCHA rejected", False
+    if settings.RECAPTCHA_VERSION == "v3":
+        try:
+            score = float(answer.extra_data.get("score", 0))
+        except (TypeError, ValueError):
+            score = 0.0
+        if score < settings.RECAPTCHA_REQUIRED_SCORE:
+            return f"low reCAPTCHA score ({score:.1f})", False
+    return None, False
+
+
+def _referrer_host(value: str) -> str:
+    if not value:
+        return ""
+    host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    return host[:255]
+
+
+def _source_page(page_id: int | None) -> Page | None:
+    if not page_id:
+        return None
+    return Page.objects.filter(pk=page_id).first()
+
+
+# Intake -----------------------------------------------------------------------------------------
+
+
+def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
+    """Store a validated request with its consent, and queue its notification in one transaction.
+
+    `data` is `LeadForm.cleaned_data`. Suspected spam is stored (flagged, status spam, not
+    notified) and returned like any other lead, so the caller answers a bot as if it succeeded.
+    Raises RateLimited (nothing stored) or IntakeUnavailable (the database is down).
+    """
+    from .outbox import queue_notifications
+
+    ip_hash = hash_ip(submission.client_ip)
+    check_rate_limit(ip_hash)
+
+    reasons = list(submission.spam_reasons)
+    if data.get("website"):
+        reasons.append("honeypot filled")
+    if submission.channel == "html" and (reason := _too_fast(data.get("started", ""))):
+        reasons.append(reason)
+    captcha_unverified = False
+    if settings.RECAPTCHA_ENABLED and not reasons:
+        reason, captcha_unverified = _check_recaptcha(data.get("recaptcha_token", ""))
+        if reason:
+            reasons.append(reason)
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            duplicate = Lead.objects.filter(
+                email__iexact=data["email"],
+                received_at__gte=now - timedelta(seconds=settings.LEADS_DUPLICATE_WINDOW),
+            ).exists()
+            lead = Lead.objects.create(
+                name=data["name"],
+                email=data["email"],
+                phone=data.get("phone", ""),
+                preferred_contact=data.get("preferred_contact") or Lead.ContactMethod.PHONE,
+                preferred_times=data.get("preferred_times", ""),
+                message=data.get("message", ""),
+                consent_version=settings.LEADS_CONSENT_VERSION,
+                consented_at=now,
+                source_page=_source_page(data.get("source_page")),
+                source_block_id=data.get("block_id", ""),
+                utm_source=data.get("utm_source", ""),
+                utm_medium=data.get("utm_medium", ""),
+                utm_campaign=data.get("utm_campaign", ""),
+                referrer_host=_referrer_host(data.get("referrer", "")),
+                received_at=now,
+                status=Lead.Status.SPAM if reasons else Lead.Status.NEW,
+                is_spam=bool(reasons),
+                spam_reason="; ".join(reasons)[:200],
+                is_duplicate=duplicate,
+                captcha_unverified=captcha_unverified,
+                ip_hash=ip_hash,
+            )
+            if not reasons:
+                queue_notifications(lead)
+    except (OperationalError, InterfaceError) as exc:
+        logger.error(
+            "Consultation request not stored: database unavailable (%s).", exc.__class__.__name__
+        )
+        raise IntakeUnavailable from None
+    except DatabaseError as exc:
+        logger.error(
+            "Consultation request not stored: database error (%s).", exc.__class__.__name__
+        )
+        raise IntakeUnavailable from None
+    logger.info(
+        "Consultation request stored (id %s, spam=%s, duplicate=%s).",
+        lead.pk,
+        bool(reasons),
+        duplicate,
+    )
+    return lead
+
+
+# Staff actions ----------------------------------------------------------------------------------
+
+
+def change_status(lead: Lead, status: str, actor) -> LeadActivity | None:
+    """Move a lead to a new status and record who did it; marking "not spam" queues its notice."""
+    from .outbox import queue_notifications
+
+    if status == lead.status:
+        return None
+    with transaction.atomic():
+        previous = lead.status
+        was_spam = lead.is_spam
+        lead.status = status
+        lead.is_spam = status == Lead.Status.SPAM
+        lead.save(update_fields=["status", "is_spam"])
+        activity = LeadActivity.objects.create(
+            lead=lead,
+            kind=LeadActivity.Kind.STATUS,
+            actor=actor,
+            from_status=previous,
+            to_status=status,
+        )
+        if was_spam and not lead.is_spam and not lead.notifications.exists():
+            queue_notifications(lead)
+    return activity
+
+
+def add_note(lead: Lead, text: str, actor) -> LeadActivity:
+    """An internal note on a lead, with who wrote it and when."""
+    return LeadActivity.objects.create(
+        lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
+    )
+
+
+# Privacy: retention, access and erasure ---------------------------------------------------------
+
+
+def _delete_leads(leads, reason: str) -> int:
+    """Delete leads with everything attached, including Wagtail's log entries about them."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry, ReferenceIndex
+
+    ids = list(leads.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        content_type = ContentType.objects.get_for_model(Lead)
+        object_ids = [str(pk) for pk in ids]
+        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).delete()
+        ReferenceIndex.objects.filter(
+            base_content_type=content_type, object_id__in=object_ids
+        ).delete()
+        Lead.objects.filter(pk__in=ids).delete()
+        ErasureRecord.objects.create(reason=reason, leads_deleted=len(ids))
+    return len(ids)
+
+
+def expired_leads():
+    """Leads past their retention: all after LEADS_RETENTION_DAYS, spam and closed sooner."""
+    now = timezone.now()
+    return (
+        Lead.objects.filter(received_at__lt=now - timedelta(days=settings.LEADS_RETENTION_DAYS))
+        | Lead.objects.filter(
+            is_spam=True, received_at__lt=now - timedelta(days=settings.LEADS_SPAM_RETENTION_DAYS)
+        )
+        | Lead.objects.filter(
+            status__in=[Lead.Status.CLOSED, Lead.Status.NOT_A_FIT],
+            received_at__lt=now - timedelta(days=settings.LEADS_CLOSED_RETENTION_DAYS),
+        )
+    )
+
+
+def purge_expired_leads() -> int:
+    """Delete every lead past its retention (the daily task and `manage.py leads_purge`)."""
+    deleted = _delete_leads(expired_leads(), ErasureRecord.Reason.RETENTION)
+    logger.info("Retention purge deleted %s consultation requests.", deleted)
+    return deleted
+
+
+def leads_for_person(email: str):
+    return Lead.objects.filter(email__iexact=email.strip())
+
+
+def export_person(email: str) -> dict[str, Any]:
+    """Everything held about the person with this email, for an access request."""
+    leads = leads_for_person(email).prefetch_related("activities", "notifications")
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "requests": [
+            {
+                "reference": lead.reference,
+                "name": lead.name,
+                "email": lead.email,
+                "phone": lead.phone,
+                "preferred_contact": lead.preferred_contact,
+                "preferred_times": lead.preferred_times,
+                "message": lead.message,
+                "consent_version": lead.consent_version,
+                "consented_at": lead.consented_at.isoformat(),
+                "source_page": lead.source_page.url_path if lead.source_page else None,
+                "source_block_id": lead.source_block_id,
+                "utm_source": lead.utm_source,
+                "utm_medium": lead.utm_medium,
+                "utm_campaign": lead.utm_campaign,
+                "referrer_host": lead.referrer_host,
+                "received_at": lead.received_at.isoformat(),
+                "status": lead.status,
+                "is_spam": lead.is_spam,
+                "spam_reason": lead.spam_reason,
+                "is_duplicate": lead.is_duplicate,
+                "captcha_unverified": lead.captcha_unverified,
+                "ip_hash_held": bool(lead.ip_hash),
+                "history": [
+                    {
+                        "kind": activity.kind,
+                        "at": activity.created_at.isoformat(),
+                        "from_status": activity.from_status,
+                        "to_status": activity.to_status,
+                        "note": activity.text,
+                    }
+                    for activity in lead.activities.all()
+                ],
+                "notifications": [
+                    {
+                        "kind": notification.kind,
+                        "state": notification.state,
+                        "sent_at": notification.sent_at.isoformat()
+                        if notification.sent_at
+                        else None,
+                    }
+                    for notification in lead.notifications.all()
+                ],
+            }
+            for lead in leads
+        ],
+    }
+
+
+def forget_person(email: str) -> int:
+    """Delete everything held about the person; only an anonymous ErasureRecord remains."""
+    return _delete_leads(leads_for_person(email), ErasureRecord.Reason.REQUEST)

@@ -1,0 +1,392 @@
+"""Views of the Leads app.
+
+Public: the HTML consultation form's POST target, its standalone page and the thank-you page.
+Admin: the Leads area (a Wagtail ModelViewSet, registered in wagtail_hooks.py) for Lead managers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList, Panel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
+
+from .forms import LeadForm
+from .models import Lead
+from .services import (
+    IntakeUnavailable,
+    RateLimited,
+    Submission,
+    add_note,
+    change_status,
+    client_ip,
+    form_started_token,
+    submit_lead,
+)
+
+# Public: the HTML form ---------------------------------------------------------------------------
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
+
+
+def consultation_form_context(
+    request: HttpRequest | None,
+    *,
+    form: LeadForm | None = None,
+    source_page=None,
+    block_id: str = "",
+    heading: str = "",
+    intro: str = "",
+) -> dict:
+    """What `includes/consultation_form.html` needs, for an article block or the form page."""
+    if form is None:
+        initial = {
+            "source_page": getattr(source_page, "pk", None),
+            "block_id": (block_id or "")[:64],
+        }
+        if request is not None:
+            for name in UTM_FIELDS:
+                initial[name] = request.GET.get(name, "")[:100]
+            initial["referrer"] = _external_referrer_host(request)
+        form = LeadForm(initial=initial, auto_id=_auto_id(block_id))
+    recaptcha = settings.RECAPTCHA_ENABLED
+    if recaptcha and request is not None:
+        request.leads_recaptcha_rendered = True
+    return {
+        "request": request,
+        "form": form,
+        "started": form_started_token(),
+        "heading": heading,
+        "intro": intro,
+        "form_id": f"consultation-{block_id or 'form'}",
+        "action": reverse("leads:consultation"),
+        "recaptcha": recaptcha,
+        "recaptcha_version": settings.RECAPTCHA_VERSION,
+        "recaptcha_public_key": settings.RECAPTCHA_PUBLIC_KEY,
+        "visible_fields": [form[name] for name in LeadForm.visible_fields_order],
+    }
+
+
+def _auto_id(block_id: str) -> str:
+    safe = "".join(char for char in (block_id or "form") if char.isalnum() or char in "-_")[:40]
+    return f"cf-{safe or 'form'}-%s"
+
+
+def _external_referrer_host(request: HttpRequest) -> str:
+    """The host that sent the visitor to the page, when it is not this site."""
+    referrer = request.META.get("HTTP_REFERER", "")
+    host = urlsplit(referrer).hostname or ""
+    if not host or host == request.get_host().split(":")[0]:
+        return ""
+    return host[:255]
+
+
+def practice_phone() -> str:
+    """The phone to name when the request could not be saved (no database needed if configured)."""
+    if settings.LEADS_FALLBACK_PHONE:
+        return settings.LEADS_FALLBACK_PHONE
+    try:
+        practice = apps.get_model("home", "PracticeSettings").objects.first()
+    except Exception:
+        return ""
+    return practice.phone if practice else ""
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503: the request could not be stored; tell the person to call instead."""
+    response = render(request, "leads/unavailable.html", {"phone": practice_phone()}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def consultation(request: HttpRequest) -> HttpResponse:
+    """The form's POST target (and its standalone page): validate, store, then say thank you."""
+    if request.method == "GET":
+        context = consultation_form_context(request, heading="Request a free consultation")
+        return render(request, "leads/consultation.html", context)
+
+    data = request.POST.copy()
+    if "g-recaptcha-response" in data and not data.get("recaptcha_token"):
+        data["recaptcha_token"] = data["g-recaptcha-response"]
+    form = LeadForm(data, auto_id=_auto_id(data.get("block_id", "")))
+    if not form.is_valid():
+        context = consultation_form_context(request, form=form, heading="Please check your request")
+        return render(request, "leads/consultation.html", context, status=400)
+    try:
+        submit_lead(form.cleaned_data, Submission(client_ip=client_ip(request), channel="html"))
+    except RateLimited as limited:
+        context = consultation_form_context(request, form=form, heading="Please try again later")
+        context["rate_limited"] = True
+        response = render(request, "leads/consultation.html", context, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    except IntakeUnavailable:
+        return unavailable_response(request)
+    return redirect("leads:thanks", permanent=False)
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    """The thank-you state: nothing personal in the URL or on the page."""
+    return render(request, "leads/thanks.html")
+
+
+# Admin: the Leads area ---------------------------------------------------------------------------
+# Registered in wagtail_hooks.py. Reached only by the "Lead managers" group (change/view/export
+# permissions on Lead, granted by migration 0002) and superusers. No add, copy or delete views:
+# leads come only from intake and leave only by retention or `leads_forget_person`.
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Spreadsheet formula injection: a text cell starting with = + - @ tab or CR gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def can_manage_leads(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("leads.change_lead"))
+
+
+class LeadFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=Lead.Status.choices, label="Status")
+    received_at = django_filters.DateFromToRangeFilter(
+        label="Received", widget=DateRangePickerWidget
+    )
+    source_page = django_filters.ModelChoiceFilter(
+        label="Source page",
+        queryset=lambda request: Page.objects.filter(
+            pk__in=Lead.objects.exclude(source_page=None).values("source_page")
+        ).order_by("title"),
+    )
+    is_spam = django_filters.BooleanFilter(label="Spam")
+    is_duplicate = django_filters.BooleanFilter(label="Duplicate")
+
+    class Meta:
+        model = Lead
+        fields = ["status", "received_at", "source_page", "is_spam", "is_duplicate"]
+
+
+class FlagsColumn(Column):
+    """Spam, duplicate and unverified-captcha flags in one compact cell."""
+
+    def get_value(self, instance):
+        flags = []
+        if instance.is_spam:
+            flags.append("Spam")
+        if instance.is_duplicate:
+            flags.append("Duplicate")
+        if instance.captcha_unverified:
+            flags.append("Captcha unverified")
+        return ", ".join(flags) or "—"
+
+
+class LeadIndexView(generic.IndexView):
+    """The pipeline list: spam is hidden unless asked for; exports need the export permission."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset().select_related("source_page")
+        asked_for_spam = self.request.GET.get("is_spam") in {"true", "True", "1"} or (
+            self.request.GET.get("status") == Lead.Status.SPAM
+        )
+        if not asked_for_spam and self.request.GET.get("is_spam") not in {"false", "False"}:
+            queryset = queryset.exclude(is_spam=True)
+        return queryset
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export and not request.user.has_perm("leads.export_lead"):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def preprocess_field_value(self, field, value, export_format):
+        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
+
+
+class LeadSummaryPanel(Panel):
+    """Read-only: what the person sent, where it came from, its flags and its history."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "leads/admin/lead_summary_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            lead = Lead.objects.select_related("source_page").get(pk=self.instance.pk)
+            context["lead"] = lead
+            context["activities"] = lead.activities.select_related("actor")
+            return context
+
+
+class LeadStatusForm(WagtailAdminModelForm):
+    """Staff change a lead's status and add a note; both are recorded with who and when."""
+
+    note = forms.CharField(
+        label="Add a note",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Internal: only Lead managers see notes. Avoid clinical details.",
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["status"]
+
+
+class LeadEditView(generic.EditView):
+    """The lead's page: its details and history, with the status and a new note to save."""
+
+    success_message = "Request '%(object)s' updated."
+
+    def save_instance(self):
+        lead = Lead.objects.get(pk=self.object.pk)
+        change_status(lead, self.form.cleaned_data["status"], self.request.user)
+        if note := self.form.cleaned_data.get("note", "").strip():
+            add_note(lead, note, self.request.user)
+        return lead
+
+
+@require_POST
+def not_spam(request, pk):
+    """The "not spam" action: back to new, and the practice is notified as for any lead."""
+    if not can_manage_leads(request.user):
+        raise PermissionDenied
+    lead = get_object_or_404(Lead, pk=pk)
+    if lead.is_spam:
+        change_status(lead, Lead.Status.NEW, request.user)
+        messages.success(request, f"{lead} marked as not spam.")
+    return redirect("leads_lead:edit", lead.pk)
+
+
+class LeadViewSet(ModelViewSet):
+    """The Leads area of the admin (Lead managers and superusers only)."""
+
+    model = Lead
+    url_prefix = "leads/lead"
+    icon = "mail"
+    menu_label = "Leads"
+    menu_order = 250
+    add_to_admin_menu = True
+    add_to_reference_index = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = LeadIndexView
+    edit_view_class = LeadEditView
+    form_fields = ["status"]
+    list_display = [
+        "reference",
+        "name",
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        DateColumn("received_at", label="Received", sort_key="received_at"),
+        Column("source_page", label="Source page", accessor="source_page"),
+        FlagsColumn("flags", label="Flags"),
+    ]
+    list_filter = None
+    filterset_class = LeadFilterSet
+    search_fields = ["name", "email", "phone", "reference", "utm_campaign"]
+    search_backend_name = None
+    list_export = [
+        "reference",
+        "received_at",
+        "status",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "preferred_times",
+        "message",
+        "source_page",
+        "source_block_id",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "referrer_host",
+        "is_spam",
+        "spam_reason",
+        "is_duplicate",
+        "captcha_unverified",
+    ]
+    export_filename = "consultation-requests"
+    inspect_view_fields = [
+        "reference",
+        "received_at",
+        "status",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "preferred_times",
+        "message",
+        "consent_version",
+        "consented_at",
+        "source_page",
+        "source_block_id",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "referrer_host",
+        "is_spam",
+        "spam_reason",
+        "is_duplicate",
+        "captcha_unverified",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return LeadStatusForm
+
+    def get_edit_handler(self):
+        return ObjectList(
+            [
+                LeadSummaryPanel(heading="Request"),
+                FieldPanel("status"),
+                FieldPanel("note"),
+            ]
+        ).bind_to_model(self.model)
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        view_kwargs.update(add_url_name=None, delete_url_name=None, usage_url_name=None)
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        removed = {"add", "delete", "usage", "copy"}
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if getattr(pattern, "name", None) not in removed
+        ] + [path("not-spam/<int:pk>/", not_spam, name="not_spam")]
+
+
+class NewLeadsPanel(Component):
+    """Dashboard panel: how many consultation requests are waiting (Lead managers only)."""
+
+    name = "new_leads"
+    order = 50
+    template_name = "leads/admin/new_leads_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "new_count": Lead.objects.filter(status=Lead.Status.NEW, is_spam=False).count(),
+            "index_url": reverse("leads_lead:index") + f"?status={Lead.Status.NEW}",
+        }
+
+
+lead_viewset = LeadViewSet("leads_lead")

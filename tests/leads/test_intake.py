@@ -1,0 +1,137 @@
+"""Both entry points store a valid request through the one service, with its consent and outbox."""
+
+import pytest
+from django.test import Client
+from wagtail.models import Page
+
+from leads.models import Lead, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_html_form_stores_lead_and_redirects_to_thanks_without_personal_data(post_form, client):
+    page = Page.objects.filter(depth=2).first()
+    response = post_form(
+        source_page=str(page.pk),
+        block_id="b1c2",
+        utm_source="newsletter",
+        utm_medium="email",
+        utm_campaign="spring",
+        referrer="www.google.com",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/consultation/thanks/"
+    lead = Lead.objects.get()
+    assert (lead.name, lead.email) == ("Alex Example", "alex@example.org")
+    assert lead.phone == "+14085550142"
+    assert lead.status == Lead.Status.NEW and not lead.is_spam
+    assert lead.consent_version and lead.consented_at
+    assert lead.source_page_id == page.pk and lead.source_block_id == "b1c2"
+    assert (lead.utm_source, lead.utm_medium) == ("newsletter", "email")
+    assert lead.utm_campaign == "spring"
+    assert lead.referrer_host == "www.google.com"
+    assert lead.ip_hash and "203.0.113.7" not in lead.ip_hash
+    assert Notification.objects.filter(lead=lead, state=Notification.State.PENDING).exists()
+
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200
+    assert "Thank you" in thanks.content.decode()
+    assert "Alex" not in thanks.content.decode()
+
+
+def test_api_stores_lead_and_answers_201_with_opaque_reference(post_api):
+    response = post_api(source_page=None, utm_source="ads", referrer="https://duckduckgo.com/?q=x")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"reference", "status"}
+    lead = Lead.objects.get()
+    assert body["reference"] == lead.reference
+    assert str(lead.pk) != body["reference"]
+    assert lead.utm_source == "ads" and lead.referrer_host == "duckduckgo.com"
+    assert lead.notifications.count() >= 1
+
+
+def test_html_form_needs_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    from tests.leads.factories import form_data
+
+    response = client.post("/consultation/", form_data())
+    assert response.status_code == 403
+    assert Lead.objects.count() == 0
+
+
+def test_standalone_form_page_renders_accessible_form(client):
+    response = client.get("/consultation/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<label for="cf-form-name"' in html
+    assert "clinical" in html  # the hint next to the message
+    assert 'name="started"' in html and 'name="website"' in html
+
+
+def test_invalid_html_form_shows_error_summary_linked_to_fields(post_form):
+    response = post_form(email="not-an-email", consent=...)
+    html = response.content.decode()
+
+    assert response.status_code == 400
+    assert Lead.objects.count() == 0
+    assert 'role="alert"' in html
+    assert 'href="#cf-form-email"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="cf-form-email_error"' in html
+    assert "Please tick the box" in html
+    assert 'value="Alex Example"' in html  # what the person typed is kept
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_api_cannot_read_or_change_leads(client, method):
+    response = getattr(client, method)("/api/v2/leads/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_api_refuses_non_json(post_api):
+    response = post_api(raw=b"name=Alex", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert "application/json" in response.json()["message"]
+
+
+def test_api_refuses_body_over_16kb(post_api):
+    response = post_api(message="x" * 17_000)
+    assert response.status_code == 413
+    assert Lead.objects.count() == 0
+
+
+def test_cors_allows_configured_origin_only(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.practice.example"]
+    preflight = {
+        "HTTP_ORIGIN": "https://app.practice.example",
+        "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST",
+        "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type",
+    }
+    allowed = client.options("/api/v2/leads/", **preflight)
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.practice.example"
+
+    preflight["HTTP_ORIGIN"] = "https://evil.example"
+    refused = client.options("/api/v2/leads/", **preflight)
+    assert "Access-Control-Allow-Origin" not in refused
+
+
+def test_database_down_gives_503_naming_the_phone(post_form, post_api, settings, monkeypatch):
+    from django.db import OperationalError
+
+    settings.LEADS_FALLBACK_PHONE = "(408) 555-0142"
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(Lead.objects, "create", down)
+    html = post_form()
+    assert html.status_code == 503
+    assert "(408) 555-0142" in html.content.decode()
+    api = post_api()
+    assert api.status_code == 503
+    assert "(408) 555-0142" in api.json()["message"]
