@@ -188,10 +188,15 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     if submission.channel == "html" and (reason := _too_fast(data.get("started", ""))):
         reasons.append(reason)
     captcha_unverified = False
+    token = data.get("recaptcha_token", "")
     if settings.RECAPTCHA_ENABLED and not reasons:
-        reason, captcha_unverified = _check_recaptcha(data.get("recaptcha_token", ""))
-        if reason:
-            reasons.append(reason)
+        if not token and submission.channel == "html":
+            # The form works without JavaScript, and then has no token: accept, flag for staff.
+            captcha_unverified = True
+        else:
+            reason, captcha_unverified = _check_recaptcha(token)
+            if reason:
+                reasons.append(reason)
 
     now = timezone.now()
     try:
