@@ -1,0 +1,555 @@
+"""Articles: the blog index, the article page, authors, categories and tags."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import strip_tags
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.api_representation import image_representation
+from home.blocks import ProfileLinkBlock
+from home.models import PracticePage, PracticeSettings
+from home.seo import absolute, organisation_id
+
+from .blocks import ArticleStreamBlock
+
+WORDS_PER_MINUTE = 220
+ARTICLES_PER_PAGE = 10
+RELATED_LIMIT = 3
+
+LICENSE_TYPES = [
+    ("LMFT", "Licensed Marriage and Family Therapist"),
+    ("LCSW", "Licensed Clinical Social Worker"),
+    ("LPCC", "Licensed Professional Clinical Counselor"),
+    ("PsyD", "Licensed Psychologist"),
+    ("LMHC", "Licensed Mental Health Counselor"),
+    ("other", "Other license"),
+]
+
+
+def _renditions_prefetch(path: str) -> Prefetch:
+    """Prefetch an image's renditions along ``path`` (e.g. 'hero_image__renditions')."""
+    renditions = get_image_model().get_rendition_model().objects.all()
+    return Prefetch(path, queryset=renditions, to_attr="prefetched_renditions")
+
+
+class Author(index.Indexed, models.Model):
+    """A clinician who writes articles; their credentials and license show on every article."""
+
+    name = models.CharField(max_length=120, help_text="Full name, e.g. 'Maya Lin Ortega'.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in links and the API.")
+    honorific = models.CharField(max_length=20, blank=True, help_text="e.g. 'Dr.'; optional.")
+    credentials = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Letters after the name, comma-separated, e.g. 'LMFT, CSAT, CPTT'.",
+    )
+    job_title = models.CharField(
+        max_length=160, blank=True, help_text="e.g. 'Licensed Marriage & Family Therapist'."
+    )
+    license_type = models.CharField(max_length=16, choices=LICENSE_TYPES, blank=True)
+    license_number = models.CharField(max_length=40, blank=True, help_text="e.g. 'LMFT 123456'.")
+    license_state = models.CharField(
+        max_length=2, blank=True, help_text="Two-letter state that issued it, e.g. CA."
+    )
+    license_issuer = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="The licensing board, e.g. 'California Board of Behavioral Sciences'.",
+    )
+    headshot = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A friendly, square-ish photo. Its description is used as alt text.",
+    )
+    short_bio = RichTextField(
+        features=["bold", "italic", "link"],
+        help_text="Two to four sentences, shown in the author box at the end of articles.",
+    )
+    long_bio = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text="The full story: training, approach, who they help.",
+    )
+    profile_links = StreamField(
+        [("link", ProfileLinkBlock())],
+        blank=True,
+        help_text="Directory listings (e.g. Psychology Today) and professional profiles.",
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("honorific"), FieldPanel("name")]),
+                FieldPanel("slug"),
+                FieldPanel("credentials"),
+                FieldPanel("job_title"),
+                FieldPanel("headshot"),
+            ],
+            heading="Who",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("license_type"),
+                FieldRowPanel([FieldPanel("license_number"), FieldPanel("license_state")]),
+                FieldPanel("license_issuer"),
+            ],
+            heading="License",
+        ),
+        FieldPanel("short_bio"),
+        FieldPanel("long_bio"),
+        FieldPanel("profile_links"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """'Dr. Maya Ortega, LMFT, CSAT': how the name reads in bylines."""
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+    @property
+    def license_title(self) -> str:
+        return dict(LICENSE_TYPES).get(self.license_type, "")
+
+    @property
+    def license_display(self) -> str:
+        """'Licensed Marriage and Family Therapist, CA license LMFT 123456'."""
+        if not self.license_number:
+            return ""
+        where = f"{self.license_state} license" if self.license_state else "License"
+        return ", ".join(p for p in (self.license_title, f"{where} {self.license_number}") if p)
+
+    def person_schema(self, request: Any = None) -> dict[str, Any]:
+        """A schema.org Person with the license (and certifications) as ``hasCredential``."""
+        credentials: list[dict[str, Any]] = []
+        if self.license_number:
+            credential: dict[str, Any] = {
+                "@type": "EducationalOccupationalCredential",
+                "credentialCategory": "license",
+                "name": self.license_title or "Professional license",
+                "identifier": self.license_number,
+            }
+            if self.license_issuer or self.license_state:
+                credential["recognizedBy"] = {
+                    "@type": "GovernmentOrganization",
+                    "name": self.license_issuer or f"{self.license_state} licensing board",
+                }
+            if self.license_state:
+                credential["validIn"] = {"@type": "State", "name": self.license_state}
+            credentials.append(credential)
+        for letters in self.credential_list():
+            if letters != self.license_type:
+                credentials.append(
+                    {
+                        "@type": "EducationalOccupationalCredential",
+                        "credentialCategory": "certification",
+                        "name": letters,
+                    }
+                )
+        data: dict[str, Any] = {
+            "@type": "Person",
+            "@id": f"{absolute('/', request)}#author-{self.slug}",
+            "name": self.full_name,
+            "worksFor": {"@id": organisation_id(request)},
+        }
+        if self.job_title:
+            data["jobTitle"] = self.job_title
+        if self.credentials:
+            data["honorificSuffix"] = self.credentials
+        if credentials:
+            data["hasCredential"] = credentials
+        if self.short_bio:
+            data["description"] = " ".join(strip_tags(self.short_bio).split())
+        if self.headshot is not None:
+            data["image"] = absolute(self.headshot.get_rendition("fill-400x400").url, request)
+        same_as = [link.value["url"] for link in self.profile_links]
+        if same_as:
+            data["sameAs"] = same_as
+        return data
+
+    def credential_list(self) -> list[str]:
+        return [c.strip() for c in self.credentials.split(",") if c.strip()]
+
+    def api_representation(self, context: dict) -> dict[str, Any]:
+        """Public fields of the author; rich text as HTML, the headshot with renditions."""
+        from wagtail.rich_text import expand_db_html
+
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "honorific": self.honorific,
+            "display_name": self.display_name,
+            "credentials": self.credential_list(),
+            "job_title": self.job_title,
+            "license": {
+                "type": self.license_type,
+                "title": self.license_title,
+                "number": self.license_number,
+                "state": self.license_state,
+                "issuer": self.license_issuer,
+            },
+            "headshot": image_representation(self.headshot),
+            "short_bio": expand_db_html(self.short_bio),
+            "long_bio": expand_db_html(self.long_bio),
+            "profile_links": [
+                {"network": link.value["network"], "url": link.value["url"]}
+                for link in self.profile_links
+            ],
+        }
+
+
+class BlogCategory(models.Model):
+    """A topic articles are grouped by (e.g. 'Betrayal trauma'); readers filter by it."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, max_length=300)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "category"
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BlogPageTag(TaggedItemBase):
+    """A free-form tag on an article."""
+
+    content_object = ParentalKey(
+        "blog.BlogPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class BlogPageAuthor(Orderable):
+    """An author of an article, in the order the byline lists them."""
+
+    page = ParentalKey("blog.BlogPage", related_name="article_authors", on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, related_name="+", on_delete=models.CASCADE)
+
+    panels = [FieldPanel("author")]
+
+
+class BlogPageRelated(Orderable):
+    """An article the editor chose as further reading."""
+
+    page = ParentalKey("blog.BlogPage", related_name="related_links", on_delete=models.CASCADE)
+    related_page = models.ForeignKey("wagtailcore.Page", related_name="+", on_delete=models.CASCADE)
+
+    panels = [PageChooserPanel("related_page", "blog.BlogPage")]
+
+
+def article_listing(queryset):
+    """Articles with everything a card shows, in a fixed number of queries."""
+    return (
+        queryset.live()
+        .select_related("hero_image")
+        .prefetch_related(
+            _renditions_prefetch("hero_image__renditions"),
+            Prefetch(
+                "article_authors",
+                queryset=BlogPageAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+            "categories",
+        )
+        .order_by("-date_published", "-pk")
+    )
+
+
+class BlogIndexPage(PracticePage):
+    """The list of articles, newest first, filterable by category and tag."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="A sentence or two above the list of articles.",
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(PracticePage.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    template = "pages/blog_index_page.html"
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["blog.BlogPage"]
+
+    def get_summary_text(self) -> str:
+        return " ".join(strip_tags(self.intro).split())
+
+    def get_articles(self):
+        return article_listing(BlogPage.objects.child_of(self))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.get_articles()
+        category = BlogCategory.objects.filter(slug=request.GET.get("category", "")).first()
+        tag = Tag.objects.filter(slug=request.GET.get("tag", "")).first()
+        if category is not None:
+            articles = articles.filter(categories=category)
+        if tag is not None:
+            articles = articles.filter(tagged_items__tag=tag)
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["paginator"] = paginator
+        context["current_category"] = category
+        context["current_tag"] = tag
+        context["categories"] = BlogCategory.objects.all()
+        context["tags"] = (
+            Tag.objects.filter(blog_blogpagetag_items__content_object__live=True)
+            .distinct()
+            .order_by("name")
+        )
+        return context
+
+
+class BlogPage(PracticePage):
+    """An article: a structured body, its authors, topics, dates and related reading."""
+
+    summary = models.TextField(
+        max_length=300,
+        help_text="One or two sentences: shown in listings, feeds and search results.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top and when shared. Its description is used as alt text.",
+    )
+    body = StreamField(ArticleStreamBlock(), help_text="Build the article from blocks.")
+    date_published = models.DateField(
+        "Publication date",
+        default=timezone.localdate,
+        help_text="Shown on the article; articles are listed newest first by this date.",
+    )
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When a clinician last checked the article was accurate.",
+    )
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="Computed from the body when the page is saved."
+    )
+    categories = ParentalManyToManyField(BlogCategory, blank=True, related_name="articles")
+    tags = ClusterTaggableManager(through=BlogPageTag, blank=True)
+    show_author_bios = models.BooleanField(
+        default=True, help_text="Show each author's bio at the end of the article."
+    )
+    show_table_of_contents = models.BooleanField(
+        default=True, help_text="List the article's sections at the top."
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date_published"),
+    ]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+    ]
+    about_panels = [
+        InlinePanel("article_authors", label="Author", min_num=1, heading="Authors"),
+        FieldPanel("show_author_bios"),
+        MultiFieldPanel(
+            [FieldPanel("date_published"), FieldPanel("last_reviewed")], heading="Dates"
+        ),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        InlinePanel(
+            "related_links",
+            label="Related article",
+            heading="Related articles",
+            help_text="Chosen articles come first; without any, articles sharing a category show.",
+        ),
+        FieldPanel("show_table_of_contents"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(about_panels, heading="Authors and topics"),
+            ObjectList(PracticePage.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    og_type = "article"
+    template = "pages/blog_page.html"
+    parent_page_types = ["blog.BlogIndexPage"]
+    subpage_types: list[str] = []
+
+    def save(self, *args, **kwargs):
+        self.reading_minutes = self.compute_reading_minutes()
+        return super().save(*args, **kwargs)
+
+    def compute_reading_minutes(self) -> int:
+        """Minutes at 220 words a minute, from the body's text (at least one)."""
+        words = sum(
+            len(text.split()) for text in self.body.stream_block.get_searchable_content(self.body)
+        )
+        words += len(self.summary.split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def get_summary_text(self) -> str:
+        return self.summary
+
+    def get_main_image(self):
+        return self.hero_image
+
+    # Related objects, each in a fixed number of queries ---------------------------------------
+
+    def get_authors(self) -> list[Author]:
+        if "_authors" not in self.__dict__:
+            links = self.article_authors.select_related("author__headshot").prefetch_related(
+                _renditions_prefetch("author__headshot__renditions")
+            )
+            self.__dict__["_authors"] = [link.author for link in links]
+        return self.__dict__["_authors"]
+
+    def get_categories(self) -> list[BlogCategory]:
+        if "_categories" not in self.__dict__:
+            self.__dict__["_categories"] = list(self.categories.all())
+        return self.__dict__["_categories"]
+
+    def get_tags(self) -> list[Tag]:
+        if "_tags" not in self.__dict__:
+            self.__dict__["_tags"] = list(self.tags.all())
+        return self.__dict__["_tags"]
+
+    def get_related_articles(self, categories: list[BlogCategory] | None = None) -> list[BlogPage]:
+        chosen_ids = [link.related_page_id for link in self.related_links.all()]
+        if chosen_ids:
+            pages = {
+                page.pk: page
+                for page in article_listing(BlogPage.objects.filter(pk__in=chosen_ids)).exclude(
+                    pk=self.pk
+                )
+            }
+            return [pages[pk] for pk in chosen_ids if pk in pages][:RELATED_LIMIT]
+        categories = self.get_categories() if categories is None else categories
+        if not categories:
+            return []
+        shared = BlogPage.objects.filter(categories__in=categories).exclude(pk=self.pk)
+        return list(article_listing(BlogPage.objects.filter(pk__in=shared))[:RELATED_LIMIT])
+
+    def table_of_contents(self) -> list[dict[str, str]]:
+        return [
+            {
+                "text": block.value["text"],
+                "anchor": block.value.anchor_id(),
+                "level": block.value["level"],
+            }
+            for block in self.body
+            if block.block_type == "heading"
+        ]
+
+    def faq_questions(self) -> list[dict[str, Any]]:
+        questions: list[dict[str, Any]] = []
+        for block in self.body:
+            if block.block_type == "faq":
+                questions.extend(block.value.schema_questions())
+        return questions
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        categories = self.get_categories()
+        context["authors"] = self.get_authors()
+        context["categories"] = categories
+        context["tags"] = self.get_tags()
+        context["related_articles"] = self.get_related_articles(categories)
+        context["toc"] = self.table_of_contents() if self.show_table_of_contents else []
+        parent = self.get_parent()
+        context["index_url"] = parent.url if parent is not None else "/"
+        return context
+
+    # Structured data -----------------------------------------------------------------------
+
+    def get_extra_structured_data(
+        self, request: Any, practice: PracticeSettings
+    ) -> list[dict[str, Any]]:
+        authors = self.get_authors()
+        url = self.get_full_url(request)
+        modified = self.last_reviewed or (self.last_published_at or timezone.now()).date()
+        posting: dict[str, Any] = {
+            "@type": "BlogPosting",
+            "@id": f"{url}#article",
+            "headline": self.title[:110],
+            "description": self.get_meta_description(),
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": self.date_published.isoformat(),
+            "dateModified": modified.isoformat(),
+            "timeRequired": f"PT{self.reading_minutes}M",
+            "author": [{"@id": person["@id"]} for person in self._people(authors, request)],
+            "publisher": {"@id": organisation_id(request)},
+            "keywords": [tag.name for tag in self.get_tags()],
+            "articleSection": [category.name for category in self.get_categories()],
+        }
+        if self.last_reviewed:
+            posting["lastReviewed"] = self.last_reviewed.isoformat()
+        rendition = self.get_social_rendition(practice)
+        if rendition is not None:
+            posting["image"] = {
+                "@type": "ImageObject",
+                "url": absolute(rendition.url, request),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+        nodes = [posting, *self._people(authors, request)]
+        questions = self.faq_questions()
+        if questions:
+            nodes.append({"@type": "FAQPage", "@id": f"{url}#faq", "mainEntity": questions})
+        return nodes
+
+    def _people(self, authors: list[Author], request: Any) -> list[dict[str, Any]]:
+        return [author.person_schema(request) for author in authors]

@@ -1,21 +1,29 @@
+"""The practice's details, stored once per site."""
+
+from __future__ import annotations
+
 import phonenumbers
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.fields import StreamField
+from wagtail.models import Site
 
+from home.actions import CONSULTATION_ANCHOR
+from home.blocks import ProfileLinkBlock
 
-class HomePage(Page):
-    """The site's front page: the practice's welcome and its way in to articles and contact."""
-
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-
-    template = "pages/home_page.html"
-    parent_page_types = ["wagtailcore.Page"]
-    max_count_per_parent = 1
+ORGANISATION_TYPES = [
+    ("MedicalBusiness", "Medical business (counselling, therapy)"),
+    ("MedicalClinic", "Medical clinic"),
+    ("ProfessionalService", "Professional service"),
+    ("LocalBusiness", "Local business"),
+]
 
 
 @register_setting(icon="site")
@@ -35,20 +43,127 @@ class PracticeSettings(BaseSiteSetting):
         default="If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).",
         help_text="Shown on every page. Leave empty to hide it.",
     )
+    street_address = models.CharField(max_length=200, blank=True, help_text="Street and suite.")
+    locality = models.CharField(max_length=100, blank=True, help_text="City, e.g. San Jose.")
+    region = models.CharField(max_length=100, blank=True, help_text="State, e.g. CA.")
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, default="US", help_text="Two letters.")
+    service_area = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where you see clients, e.g. 'In person in San Jose, online across California'.",
+    )
+    booking_url = models.URLField(
+        blank=True, help_text="Your online booking page; used by 'Book' buttons."
+    )
+    social_links = StreamField(
+        [("link", ProfileLinkBlock())],
+        blank=True,
+        help_text="Directory listings and social profiles, shown in the footer.",
+    )
+    privacy_policy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Linked from the footer and from the consultation form.",
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page with the consultation form; 'Open the form' buttons go there.",
+    )
+    default_cta = models.ForeignKey(
+        "home.CallToAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Header call to action",
+        help_text="The button in every page's header. Empty: 'Call for a free consultation'.",
+    )
+    footer_text = models.TextField(
+        blank=True, max_length=600, help_text="A short line in the footer, e.g. your licence."
+    )
+    organisation_type = models.CharField(
+        max_length=32,
+        choices=ORGANISATION_TYPES,
+        default="MedicalBusiness",
+        help_text="How search engines should classify the practice.",
+    )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page is shared and has no image of its own (1200x630 works).",
+    )
 
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("practice_name"), FieldPanel("phone"), FieldPanel("email")],
-            heading="Contact",
-        ),
-        FieldPanel("crisis_notice"),
+    select_related = [
+        "privacy_policy_page",
+        "contact_page",
+        "default_cta",
+        "default_cta__link_page",
+        "default_share_image",
     ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("practice_name"),
+                    MultiFieldPanel(
+                        [FieldPanel("phone"), FieldPanel("email"), FieldPanel("booking_url")],
+                        heading="Contact",
+                    ),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("street_address"),
+                            FieldPanel("locality"),
+                            FieldPanel("region"),
+                            FieldPanel("postal_code"),
+                            FieldPanel("country"),
+                            FieldPanel("service_area"),
+                        ],
+                        heading="Address and service area",
+                    ),
+                    FieldPanel("crisis_notice"),
+                ],
+                heading="Practice",
+            ),
+            ObjectList(
+                [
+                    FieldPanel("default_cta"),
+                    PageChooserPanel("contact_page"),
+                    PageChooserPanel("privacy_policy_page"),
+                    FieldPanel("footer_text"),
+                    FieldPanel("social_links"),
+                ],
+                heading="Header and footer",
+            ),
+            ObjectList(
+                [FieldPanel("organisation_type"), FieldPanel("default_share_image")],
+                heading="Search and sharing",
+            ),
+        ]
+    )
 
     class Meta:
         verbose_name = "Practice settings"
 
     def __str__(self) -> str:
         return self.practice_name
+
+    @classmethod
+    def load_default(cls) -> PracticeSettings:
+        """The default site's settings, for code that renders without a request."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site is not None else cls()
 
     @property
     def phone_e164(self) -> str:
@@ -66,3 +181,31 @@ class PracticeSettings(BaseSiteSetting):
     @property
     def phone_href(self) -> str:
         return f"tel:{self.phone_e164}" if self.phone_e164 else ""
+
+    @property
+    def consultation_url(self) -> str:
+        """Where 'open the consultation form' buttons go: the contact page's form."""
+        page = self.contact_page
+        if page is None or not page.live:
+            return ""
+        return f"{page.url}#{CONSULTATION_ANCHOR}"
+
+    @property
+    def privacy_policy_url(self) -> str:
+        page = self.privacy_policy_page
+        return page.url if page is not None and page.live else ""
+
+    @property
+    def postal_address(self) -> str:
+        """The address on one line, for people."""
+        region = " ".join(part for part in (self.region, self.postal_code) if part)
+        parts = (self.street_address, self.locality, region)
+        return ", ".join(part for part in parts if part)
+
+    def header_action(self):
+        """The header's button: the chosen default CTA, else a call to the practice."""
+        from home.actions import resolve_action
+
+        if self.default_cta is not None:
+            return self.default_cta.resolve(self)
+        return resolve_action("call", self, button_label="Call for a free consultation")

@@ -1,0 +1,108 @@
+"""The article body: every block an editor can use to build a long article."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from home.api_representation import snippet_representation
+from home.blocks import (
+    BulkChooserMixin,
+    CalloutBlock,
+    CallToActionBlock,
+    EmbedBlock,
+    FAQBlock,
+    HeadingBlock,
+    ImageBlock,
+    KeyPointsBlock,
+    ParagraphBlock,
+    QuoteBlock,
+    StepsBlock,
+)
+from leads.blocks import ConsultationFormBlock
+
+
+def _first_author():
+    from .models import Author
+
+    author = Author.objects.order_by("pk").first()
+    return {"author": author.pk if author else None}
+
+
+class AuthorChooserBlock(BulkChooserMixin, SnippetChooserBlock):
+    """Chooses an ``Author``; headshots and their renditions come in the same few queries."""
+
+    def __init__(self, **kwargs):
+        super().__init__("blog.Author", **kwargs)
+
+    def get_queryset(self):
+        from wagtail.images import get_image_model
+
+        renditions = get_image_model().get_rendition_model().objects.all()
+        return self.model_class.objects.select_related("headshot").prefetch_related(
+            Prefetch("headshot__renditions", queryset=renditions, to_attr="prefetched_renditions")
+        )
+
+    def get_api_representation(self, value, context=None):
+        return snippet_representation(value, context)
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (), kwargs
+
+
+class AuthorBioBlock(blocks.StructBlock):
+    """An author's short bio, credentials and license, chosen from the Author snippets."""
+
+    author = AuthorChooserBlock(help_text="Edit the bio once under Authors; it changes here too.")
+    heading = blocks.CharBlock(required=False, max_length=120, default="About the author")
+
+    class Meta:
+        icon = "user"
+        label = "Author bio"
+        description = "An author's photo, credentials, license and short bio."
+        template = "blocks/author_bio.html"
+        preview_value = _first_author
+
+
+class ArticleStreamBlock(blocks.StreamBlock):
+    """Everything an article's body can hold; the child names are the API's JSON contract."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    image = ImageBlock()
+    key_points = KeyPointsBlock()
+    steps = StepsBlock()
+    quote = QuoteBlock()
+    callout = CalloutBlock()
+    embed = EmbedBlock()
+    faq = FAQBlock()
+    cta = CallToActionBlock()
+    author_bio = AuthorBioBlock()
+    consultation_form = ConsultationFormBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        seen: dict[str, int] = {}
+        errors = {}
+        for index, child in enumerate(value):
+            if child.block_type != "heading":
+                continue
+            anchor = child.value.anchor_id()
+            if anchor in seen:
+                errors[index] = StructBlockValidationError(
+                    block_errors={
+                        "anchor": ValidationError(
+                            f"Another heading already uses the link name '{anchor}'; "
+                            "give this one a different link name."
+                        )
+                    }
+                )
+            seen.setdefault(anchor, index)
+        if errors:
+            raise StreamBlockValidationError(block_errors=errors)
+        return value

@@ -1,0 +1,78 @@
+"""One place that turns images, pages and snippets into API-friendly dictionaries.
+
+Every block or field that holds an image, a page or a snippet builds its API representation
+through these functions, so a headless consumer always gets the same shapes:
+
+- image: ``{"id", "title", "url", "width", "height", "alt", "renditions": {name: {"url",
+  "width", "height"}}}``; ``alt`` is ``""`` for a decorative image.
+- page: ``{"id", "title", "url"}``; ``url`` is site-relative (the page's public path).
+- snippet: the snippet's own ``api_representation(context)`` (public fields only, nested
+  images/pages expanded with the functions above), plus ``"id"``.
+
+Renditions are the fixed set in ``IMAGE_RENDITIONS``, so an API consumer can build a ``srcset``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page
+
+IMAGE_RENDITIONS: dict[str, str] = {
+    "small": "width-480",
+    "medium": "width-960",
+    "large": "width-1600",
+    "social": "fill-1200x630",
+}
+
+
+def image_representation(
+    image: AbstractImage | None, *, alt: str | None = None
+) -> dict[str, Any] | None:
+    """An image as url/size/alt plus the standard renditions; None when no image is set."""
+    if image is None:
+        return None
+    renditions = image.get_renditions(*IMAGE_RENDITIONS.values())
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "url": image.file.url,
+        "width": image.width,
+        "height": image.height,
+        "alt": image.default_alt_text if alt is None else alt,
+        "renditions": {
+            name: {
+                "url": renditions[spec].url,
+                "width": renditions[spec].width,
+                "height": renditions[spec].height,
+            }
+            for name, spec in IMAGE_RENDITIONS.items()
+        },
+    }
+
+
+def page_representation(page: Page | None) -> dict[str, Any] | None:
+    """A linked page as id, title and public URL; None when unset or not live."""
+    if page is None or not page.live:
+        return None
+    return {"id": page.pk, "title": page.title, "url": page.url}
+
+
+def snippet_representation(snippet: Any, context: dict | None = None) -> dict[str, Any] | None:
+    """A snippet's public fields, expanded (the model defines ``api_representation``)."""
+    if snippet is None:
+        return None
+    data = snippet.api_representation(context or {})
+    return {"id": snippet.pk, **data}
+
+
+def represent(value: Any, context: dict | None = None) -> Any:
+    """Dispatch on the value's type: image, page or snippet; anything else is returned as is."""
+    if isinstance(value, AbstractImage):
+        return image_representation(value)
+    if isinstance(value, Page):
+        return page_representation(value)
+    if hasattr(value, "api_representation"):
+        return snippet_representation(value, context)
+    return value
