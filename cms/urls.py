@@ -1,10 +1,16 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from blog.feeds import ArticlesFeed, AtomArticlesFeed
+from home import api as home_api
+from home import search_views
 from home import views as home_views
+from home.caching import public_cache
 
 from .api import api_router
 
@@ -14,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before the api/v2/ router: POST api/v2/leads/ and the consultation form's routes.
     path("", include("leads.urls")),
+    path("api/v2/openapi.json", home_api.openapi_view(api_router), name="openapi"),
+    path("api/v2/ping/", home_api.ping, name="api-ping"),
     path("api/v2/", api_router.urls),
 ]
 
@@ -21,5 +29,17 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    path("sitemap.xml", public_cache(sitemap), name="sitemap"),
+    path(
+        "robots.txt",
+        public_cache(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        name="robots",
+    ),
+    path("blog/feed/", public_cache(ArticlesFeed()), name="blog_feed_rss"),
+    path("blog/feed/atom/", public_cache(AtomArticlesFeed()), name="blog_feed_atom"),
+    path("search/", public_cache(search_views.search), name="search"),
+]
 
 urlpatterns += [path("", include(wagtail_urls))]

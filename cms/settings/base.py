@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
+    # API responses from the content cache skip sessions, auth and the view (home/cache.py).
+    "home.cache.ApiResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -369,6 +371,11 @@ STORAGES = {
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", "Practice website")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILAPI_BASE_URL = SITE_URL
+# The API gives final HTML for rich text (links resolved); `?rich_text_format=` is not offered.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_LIMIT_MAX = env_int("API_LIMIT_MAX", 50)
+# Served from the content cache unless listed here (writes, liveness, per-token previews).
+API_CACHE_EXCLUDE = ("/api/v2/leads/", "/api/v2/ping/", "/api/v2/preview/")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -391,3 +398,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Public pages (home.caching): shared caches may keep a page this many seconds, then revalidate
+# with its ETag (a 304 when nothing on the page changed).
+PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
