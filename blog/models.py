@@ -23,16 +23,24 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.api_fields import computed_field, image_field, tags_field
 from home.api_representation import image_representation
 from home.blocks import ProfileLinkBlock
 from home.models import PracticePage, PracticeSettings
 from home.seo import absolute, organisation_id
 
+from .api_fields import (
+    TOC_SCHEMA,
+    authors_field,
+    categories_field,
+    related_articles_field,
+)
 from .blocks import ArticleStreamBlock
 
 WORDS_PER_MINUTE = 220
@@ -315,6 +323,7 @@ class BlogIndexPage(PracticePage):
     )
 
     template = "pages/blog_index_page.html"
+    api_fields = [APIField("intro"), *PracticePage.api_fields]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["blog.BlogPage"]
 
@@ -425,6 +434,21 @@ class BlogPage(PracticePage):
 
     og_type = "article"
     template = "pages/blog_page.html"
+    # API (home/api.py, blog/api.py): related_articles and jsonld are on the detail only.
+    api_fields = [
+        APIField("summary"),
+        APIField("hero_image", serializer=image_field()),
+        APIField("body"),
+        APIField("authors", serializer=authors_field()),
+        APIField("categories", serializer=categories_field()),
+        APIField("tags", serializer=tags_field()),
+        APIField("date_published"),
+        APIField("last_reviewed"),
+        APIField("reading_minutes"),
+        APIField("table_of_contents", serializer=computed_field(TOC_SCHEMA)),
+        APIField("related_articles", serializer=related_articles_field()),
+        *PracticePage.api_fields,
+    ]
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []
 

@@ -1,11 +1,20 @@
 """The headless API router: `/api/v2/`. Endpoints live in their apps; this file only wires them."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from blog.api import ArticlePagesAPIViewSet, AuthorsAPIViewSet, CategoriesAPIViewSet
+from home.api import (
+    CallToActionAPIViewSet,
+    DocumentsAPIViewSet,
+    ImagesAPIViewSet,
+    PracticeAPIViewSet,
+)
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", ArticlePagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("authors", AuthorsAPIViewSet)
+api_router.register_endpoint("ctas", CallToActionAPIViewSet)
+api_router.register_endpoint("categories", CategoriesAPIViewSet)
+api_router.register_endpoint("practice", PracticeAPIViewSet)

@@ -8,10 +8,12 @@ from django.db import models
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from home.api_fields import image_field, jsonld_field, seo_field
 from home.blocks import PageStreamBlock
 from home.caching import cache_public_page
 from home.seo import breadcrumb_schema, graph, organisation_schema
@@ -56,6 +58,12 @@ class PracticePage(Page):
     ]
 
     og_type = "website"
+
+    # API: every public page type adds these after its own fields (see home/api.py).
+    api_fields = [
+        APIField("seo", serializer=seo_field()),
+        APIField("jsonld", serializer=jsonld_field()),
+    ]
 
     class Meta:
         abstract = True
@@ -157,6 +165,12 @@ class HomePage(PracticePage):
     )
 
     template = "pages/home_page.html"
+    api_fields = [
+        APIField("intro"),
+        APIField("hero_image", serializer=image_field()),
+        APIField("body"),
+        *PracticePage.api_fields,
+    ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["blog.BlogIndexPage", "home.StandardPage", "home.ContactPage"]
     max_count_per_parent = 1
@@ -188,6 +202,7 @@ class StandardPage(PracticePage):
     )
 
     template = "pages/standard_page.html"
+    api_fields = [APIField("intro"), APIField("body"), *PracticePage.api_fields]
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
 
@@ -227,6 +242,12 @@ class ContactPage(PracticePage):
     )
 
     template = "pages/contact_page.html"
+    api_fields = [
+        APIField("intro"),
+        APIField("form_heading"),
+        APIField("body"),
+        *PracticePage.api_fields,
+    ]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1

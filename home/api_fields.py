@@ -1,0 +1,185 @@
+"""API field serializers that know their own JSON schema.
+
+A page model lists its API fields as ``APIField(name, serializer=...)`` with the serializers
+below; the OpenAPI document (``home.openapi``) reads each serializer's ``openapi_schema``, so the
+schema is written from the same declaration that produces the JSON and cannot drift from it.
+Shapes of images, pages and snippets come from ``home.api_representation``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rest_framework import serializers
+
+from home.api_representation import IMAGE_RENDITIONS, image_representation, page_representation
+
+RENDITION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "url": {"type": "string"},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+    },
+    "required": ["url", "width", "height"],
+}
+
+IMAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An image with its original size, alt text and renditions for `srcset`.",
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "url": {"type": "string"},
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+        "alt": {"type": "string", "description": "Empty for a decorative image."},
+        "renditions": {
+            "type": "object",
+            "properties": dict.fromkeys(IMAGE_RENDITIONS, RENDITION_SCHEMA),
+            "required": list(IMAGE_RENDITIONS),
+        },
+    },
+    "required": ["id", "title", "url", "width", "height", "alt", "renditions"],
+}
+
+PAGE_LINK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A linked page: its id (for /api/v2/pages/{id}/), title and public path.",
+    "properties": {
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "url": {"type": ["string", "null"]},
+    },
+    "required": ["id", "title", "url"],
+}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema, or null."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+class SchemaField(serializers.Field):
+    """A read-only field computed by a function of the attribute, with a declared schema."""
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        represent: Callable[[Any], Any] | None = None,
+        *,
+        with_context: bool = False,
+        **kwargs: Any,
+    ):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+        self.openapi_schema = schema
+        self.represent = represent
+        self.with_context = with_context
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        return value() if callable(value) and not hasattr(value, "all") else value
+
+    def to_representation(self, value):
+        if self.represent is None:
+            return value
+        if self.with_context:
+            return self.represent(value, self.context)
+        return self.represent(value)
+
+
+def image_field(**kwargs: Any) -> SchemaField:
+    """An image foreign key as url/size/alt/renditions (null when unset)."""
+    return SchemaField(nullable(IMAGE_SCHEMA), image_representation, **kwargs)
+
+
+def page_field(**kwargs: Any) -> SchemaField:
+    """A page foreign key as id/title/url (null when unset or not live)."""
+    return SchemaField(nullable(PAGE_LINK_SCHEMA), page_representation, **kwargs)
+
+
+def tags_field(**kwargs: Any) -> SchemaField:
+    """Tag names, sorted; reads prefetched tags (no query per page)."""
+    return SchemaField(
+        {"type": "array", "items": {"type": "string"}},
+        lambda manager: sorted(tag.name for tag in manager.all()),
+        **kwargs,
+    )
+
+
+def object_list_field(
+    item_schema: dict[str, Any], represent: Callable[..., Any], **kwargs: Any
+) -> SchemaField:
+    """A to-many relation as a list of expanded objects (reads prefetched rows)."""
+    return SchemaField(
+        {"type": "array", "items": item_schema},
+        lambda manager, context: [represent(obj, context) for obj in manager.all()],
+        with_context=True,
+        **kwargs,
+    )
+
+
+def computed_field(schema: dict[str, Any], **kwargs: Any) -> SchemaField:
+    """A property or method of the model whose value is already JSON-ready."""
+    return SchemaField(schema, None, **kwargs)
+
+
+def string_field(**kwargs: Any) -> SchemaField:
+    return computed_field({"type": "string"}, **kwargs)
+
+
+def integer_field(**kwargs: Any) -> SchemaField:
+    return computed_field({"type": "integer"}, **kwargs)
+
+
+SEO_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "What search engines and social networks are told about the page.",
+    "properties": {
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "canonical": {"type": ["string", "null"]},
+        "social_image": nullable(IMAGE_SCHEMA),
+    },
+    "required": ["title", "description", "canonical", "social_image"],
+}
+
+JSONLD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The page's schema.org JSON-LD, as embedded in its HTML.",
+    "properties": {"@context": {"const": "https://schema.org"}, "@graph": {"type": "array"}},
+    "required": ["@context", "@graph"],
+}
+
+
+def _practice(context: dict):
+    from home.models import PracticeSettings
+
+    request = context.get("request")
+    return PracticeSettings.for_request(request) if request else PracticeSettings.load_default()
+
+
+def _seo(page: Any, context: dict) -> dict[str, Any]:
+    request = context.get("request")
+    return {
+        "title": page.get_meta_title(),
+        "description": page.get_meta_description(),
+        "canonical": page.get_full_url(request),
+        "social_image": image_representation(page.get_social_image(_practice(context))),
+    }
+
+
+def _jsonld(page: Any, context: dict) -> dict[str, Any]:
+    return page.get_structured_data(context.get("request"))
+
+
+def seo_field() -> SchemaField:
+    """SEO title, description, canonical URL and social image (PracticePage fallbacks)."""
+    return SchemaField(SEO_SCHEMA, _seo, with_context=True, source="*")
+
+
+def jsonld_field() -> SchemaField:
+    """The page's JSON-LD, from the page's own structured-data builder."""
+    return SchemaField(JSONLD_SCHEMA, _jsonld, with_context=True, source="*")
