@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.services import CeleryWorker, RedisServer, SmtpSink
+from tests.services import CeleryWorker, RedisServer, SmtpSink, WebServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
 # otherwise refuse the database calls that browser tests make between page actions.
@@ -115,7 +115,24 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def _write_fault_reports(terminalreporter) -> None:
+    """The counts fault scenarios recorded with `fault_report`, shown whether or not -s is on."""
+    lines = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for key, value in getattr(report, "user_properties", ()):
+                if key == "fault_report":
+                    lines.append(f"{report.nodeid.split('::')[-1]} [{report.outcome}]: {value}")
+    if lines:
+        terminalreporter.section("fault scenarios")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    _write_fault_reports(terminalreporter)
     counts = config._service_counts
     if not counts:
         return
@@ -207,3 +224,46 @@ def start_worker(service_env, request):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture
+def start_web(service_env, request):
+    """Start real gunicorn servers: `start_web(REDIS_URL=...)`; all stop at teardown."""
+    servers: list[WebServer] = []
+
+    def start(wait: bool = True, **env_overrides) -> WebServer:
+        env = {**service_env, **env_overrides}
+        name = f"{request.node.name[:40]}-{len(servers)}".replace("[", "-").replace("]", "")
+        server = WebServer(env, name=name)
+        servers.append(server)
+        server.start(wait=wait)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def fault_report(request):
+    """`fault_report(sent=100, duplicates=0)`: counts printed in the "fault scenarios" summary."""
+
+    def report(**counts) -> None:
+        line = ", ".join(f"{name}={value}" for name, value in counts.items())
+        request.node.user_properties.append(("fault_report", line))
+
+    return report
+
+
+@pytest.fixture
+def publish_to(settings):
+    """Point this process's Celery publishing at another broker: `publish_to(redis_server.url)`."""
+    from celery import current_app
+
+    previous = current_app.conf.broker_url
+
+    def point(url: str) -> None:
+        current_app.conf.update(broker_url=url)
+
+    yield point
+    current_app.conf.update(broker_url=previous)
