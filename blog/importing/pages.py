@@ -22,6 +22,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -126,8 +127,10 @@ class ArticleImporter:
             page.slug = self.free_slug(article.slug or make_slug(article.title) or "article")
         else:
             page = page.get_latest_revision_as_object()
-            if matched_by == "slug":
-                warnings.append("matched an existing article by its slug (the source has no URL)")
+            if matched_by == "slug" and old_paths(article):
+                warnings.append(
+                    "no redirect from the old address yet: updated the article with the same slug"
+                )
         page.title = article.title[:255]
         page.summary = truncate(article.summary or article.title, 300)
         page.search_description = page.summary
@@ -186,7 +189,7 @@ class ArticleImporter:
                     return page, "url"
         slug = article.slug or make_slug(article.title)
         page = BlogPage.objects.child_of(self.parent).filter(slug=slug).first()
-        return (page, "slug" if not paths else "url") if page else (None, "")
+        return (page, "slug") if page else (None, "")
 
     def free_slug(self, slug: str) -> str:
         siblings = set(self.parent.get_children().values_list("slug", flat=True))
@@ -229,12 +232,13 @@ class ArticleImporter:
                 continue
             kind = "paragraph" if block["type"] == "paragraph" else block["type"]
             if kind == "heading":
-                anchor = make_slug(value["text"]) or "section"
+                # The heading block's own rule (slug of the text, 80 characters), made unique.
+                anchor = slugify(value["text"])[:80] or "section"
                 base, number = anchor, 2
                 while anchor in anchors:
-                    anchor, number = f"{base[:70]}-{number}", number + 1
+                    anchor, number = f"{base[:74]}-{number}", number + 1
                 anchors.add(anchor)
-                if anchor != make_slug(value["text"]):
+                if anchor != base:
                     value["anchor"] = anchor
             stream.append({"type": kind, "value": value, "id": str(uuid.uuid4())})
         return stream

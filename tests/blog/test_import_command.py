@@ -357,3 +357,49 @@ def test_many_items_show_progress(tmp_path, blog_index):
     )
     assert "25/25" in err.getvalue()
     assert BlogPage.objects.count() == 25
+
+
+def test_imported_article_is_valid_for_editors_and_renders(client, blog_index, phone_cta):
+    run(str(seed(SEED_FILES[0])), "--parent", "/blog/", "--publish")
+    page = BlogPage.objects.get()
+    # What the admin runs when an editor saves the page: the imported body passes unchanged.
+    page.body.stream_block.clean(page.body)
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "MFC 44618" in html
+    assert html.count("<h2") >= 5
+
+
+def test_repeated_headings_get_distinct_anchors(tmp_path, blog_index):
+    body = "<h2>Next steps</h2><p>One.</p><h2>Next steps</h2><p>Two.</p>"
+    run(str(export(tmp_path, item(1, "Repeats", body))), "--parent", "/blog/")
+    page = BlogPage.objects.get()
+    anchors = [entry["anchor"] for entry in page.table_of_contents()]
+    assert len(set(anchors)) == 2
+    page.body.stream_block.clean(page.body)
+
+
+def test_images_use_a_local_file_when_given_else_one_placeholder(tmp_path, blog_index):
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    run(str(seed(SEED_FILES[0])), "--parent", "/blog/")
+    run(str(seed(SEED_FILES[0])), "--parent", "/blog/")
+    (placeholder,) = Image.objects.all()
+    assert placeholder.title.startswith("Import placeholder: ")
+    assert "import-placeholder" in placeholder.tags.names()
+    (value,) = blocks(BlogPage.objects.get(), "image")
+    assert value["image"] == placeholder and value["alt_text"]
+
+    images = tmp_path / "images"
+    images.mkdir()
+    PILImage.new("RGB", (40, 30), (10, 120, 90)).save(
+        images / "understanding-partner-betrayal-trauma.jpg", format="JPEG"
+    )
+    run(str(seed(SEED_FILES[0])), "--parent", "/blog/", "--images", str(images))
+    # The article is a draft: the new content is its latest revision.
+    (value,) = blocks(BlogPage.objects.get().get_latest_revision_as_object(), "image")
+    assert value["image"] != placeholder
+    assert (value["image"].width, value["image"].height) == (40, 30)
