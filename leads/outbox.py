@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from leads.models import Lead, Notification
 
@@ -101,3 +103,31 @@ def publish_now(ids: list[int]) -> None:
     ) as connection:
         for notification_id in ids:
             notify.apply_async((notification_id,), connection=connection, retry=False)
+
+
+def annotate_notification_problems(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """Add `notification_dead` and `notification_failing` to each lead (for the admin badge)."""
+    rows = Notification.objects.filter(lead=OuterRef("pk"))
+    return leads.annotate(
+        notification_dead=Exists(rows.filter(state=Notification.State.DEAD)),
+        notification_failing=Exists(rows.filter(state=Notification.State.FAILED)),
+    )
+
+
+def resend(lead: Lead) -> int:
+    """Staff re-send: the lead's dead or failing notifications start again, published at once."""
+    with transaction.atomic():
+        ids = list(
+            lead.notifications.select_for_update()
+            .filter(state__in=[Notification.State.DEAD, Notification.State.FAILED])
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            state=Notification.State.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_at=None,
+            last_error="",
+        )
+        transaction.on_commit(partial(publish, ids))
+    return len(ids)

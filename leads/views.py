@@ -25,10 +25,12 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Page
 
 from .forms import LeadForm
 from .models import Lead
+from .outbox import annotate_notification_problems, resend
 from .services import (
     IntakeUnavailable,
     RateLimited,
@@ -180,6 +182,19 @@ class LeadFilterSet(WagtailFilterSet):
     )
     is_spam = django_filters.BooleanFilter(label="Spam")
     is_duplicate = django_filters.BooleanFilter(label="Duplicate")
+    notification = django_filters.ChoiceFilter(
+        label="Notification",
+        choices=[
+            ("problem", "Failed or retrying"),
+            ("dead", "Failed: needs a re-send"),
+            ("failed", "Retrying"),
+        ],
+        method="filter_notification",
+    )
+
+    def filter_notification(self, queryset, name, value):
+        states = {"problem": ["dead", "failed"], "dead": ["dead"], "failed": ["failed"]}[value]
+        return queryset.filter(notifications__state__in=states).distinct()
 
     class Meta:
         model = Lead
@@ -200,11 +215,25 @@ class FlagsColumn(Column):
         return ", ".join(flags) or "—"
 
 
+class NotificationColumn(Column):
+    """Badge: the practice has not been told of this request (failed, or still retrying)."""
+
+    cell_template_name = "leads/admin/notification_cell.html"
+
+    def get_value(self, instance):
+        if getattr(instance, "notification_dead", False):
+            return "Notification failed"
+        if getattr(instance, "notification_failing", False):
+            return "Notification retrying"
+        return ""
+
+
 class LeadIndexView(generic.IndexView):
     """The pipeline list: spam is hidden unless asked for; exports need the export permission."""
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset().select_related("source_page")
+        queryset = annotate_notification_problems(queryset)
         asked_for_spam = self.request.GET.get("is_spam") in {"true", "True", "1"} or (
             self.request.GET.get("status") == Lead.Status.SPAM
         )
@@ -219,6 +248,22 @@ class LeadIndexView(generic.IndexView):
 
     def preprocess_field_value(self, field, value, export_format):
         return neutralise_formula(super().preprocess_field_value(field, value, export_format))
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if getattr(instance, "notification_dead", False) or getattr(
+            instance, "notification_failing", False
+        ):
+            buttons.append(
+                ListingButton(
+                    "Re-send notification",
+                    url=reverse("leads_lead:resend_notification", args=[instance.pk]),
+                    icon_name="mail",
+                    attrs={"data-controller": "w-action", "data-w-action-continue-value": "true"},
+                    priority=6,
+                )
+            )
+        return buttons
 
 
 class LeadSummaryPanel(Panel):
@@ -276,6 +321,17 @@ def not_spam(request, pk):
     return redirect("leads_lead:edit", lead.pk)
 
 
+@require_POST
+def resend_notification(request, pk):
+    """Re-send a lead's failed notification (after fixing the mail settings, say)."""
+    if not can_manage_leads(request.user):
+        raise PermissionDenied
+    lead = get_object_or_404(Lead, pk=pk)
+    if resend(lead):
+        messages.success(request, f"Notification for {lead} queued again.")
+    return redirect("leads_lead:index")
+
+
 class LeadViewSet(ModelViewSet):
     """The Leads area of the admin (Lead managers and superusers only)."""
 
@@ -298,6 +354,7 @@ class LeadViewSet(ModelViewSet):
         DateColumn("received_at", label="Received", sort_key="received_at"),
         Column("source_page", label="Source page", accessor="source_page"),
         FlagsColumn("flags", label="Flags"),
+        NotificationColumn("notification", label="Notification"),
     ]
     list_filter = None
     filterset_class = LeadFilterSet
@@ -372,7 +429,10 @@ class LeadViewSet(ModelViewSet):
             pattern
             for pattern in super().get_urlpatterns()
             if getattr(pattern, "name", None) not in removed
-        ] + [path("not-spam/<int:pk>/", not_spam, name="not_spam")]
+        ] + [
+            path("not-spam/<int:pk>/", not_spam, name="not_spam"),
+            path("resend/<int:pk>/", resend_notification, name="resend_notification"),
+        ]
 
 
 class NewLeadsPanel(Component):

@@ -11,6 +11,8 @@ from itertools import pairwise
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from leads.models import Lead, Notification
 from leads.outbox import queue_notifications
@@ -121,6 +123,7 @@ def test_d_permanent_rejection_is_dead_after_one_attempt_and_shown_in_the_admin(
     start_worker,
     publish_to,
     fault_report,
+    django_user_model,
 ):
     smtp_sink.reject_code = 550
     publish_to(redis_server.url)
@@ -134,12 +137,19 @@ def test_d_permanent_rejection_is_dead_after_one_attempt_and_shown_in_the_admin(
     )
     time.sleep(3)  # three relay runs: none may try again
     row.refresh_from_db()
+    manager = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
+    client = Client()
+    client.force_login(manager)
+    listing = client.get(reverse("leads_lead:index"), {"notification": "dead"})
     fault_report(
         state=row.state, attempts=row.attempts, last_error=row.last_error, emails=smtp_sink.count()
     )
 
     assert (row.state, row.attempts, row.last_error) == (State.DEAD, 1, "SMTPDataError")
     assert smtp_sink.count() == 0
+    assert listing.status_code == 200
+    assert row.lead.reference in listing.content.decode()
+    assert "Notification failed" in listing.content.decode()
 
 
 def test_e_rollback_after_the_lead_is_saved_leaves_no_row_and_sends_nothing(

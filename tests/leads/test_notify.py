@@ -338,3 +338,83 @@ def test_concurrent_relays_never_claim_the_same_row():
     every = [pk for batch in claimed for pk in batch]
     assert sorted(every) == sorted(row.pk for row in rows)
     assert len(every) == len(set(every))
+
+
+@pytest.fixture
+def lead_manager(django_user_model):
+    return django_user_model.objects.create_superuser("manager", "manager@example.com", "pw")
+
+
+def test_admin_shows_failed_notifications_with_a_badge_and_a_filter(
+    db, client, lead_manager, no_publish
+):
+    with transaction.atomic():
+        dead, failing, fine = (queue_notifications(make_lead())[0] for _ in range(3))
+    Notification.objects.filter(pk=dead.pk).update(state=State.DEAD, last_error="SMTPDataError")
+    Notification.objects.filter(pk=failing.pk).update(state=State.FAILED, attempts=2)
+    Notification.objects.filter(pk=fine.pk).update(state=State.SENT)
+    client.force_login(lead_manager)
+
+    everything = client.get(reverse("leads_lead:index")).content.decode()
+    problems = client.get(reverse("leads_lead:index"), {"notification": "problem"}).content.decode()
+    only_dead = client.get(reverse("leads_lead:index"), {"notification": "dead"}).content.decode()
+
+    assert "Notification failed" in everything and "Notification retrying" in everything
+    references = {row.pk: row.lead.reference for row in (dead, failing, fine)}
+    assert [ref in problems for ref in references.values()] == [True, True, False]
+    assert [ref in only_dead for ref in references.values()] == [True, False, False]
+    assert reverse("leads_lead:resend_notification", args=[dead.lead_id]) in everything
+
+
+def test_admin_listing_query_count_does_not_grow_with_failed_notifications(
+    db, client, lead_manager, no_publish, django_assert_max_num_queries
+):
+    client.force_login(lead_manager)
+    with transaction.atomic():
+        queue_notifications(make_lead())
+    client.get(reverse("leads_lead:index"))  # warm caches (site, permissions)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("leads_lead:index"))
+    with transaction.atomic():
+        for _ in range(10):
+            queue_notifications(make_lead())
+    Notification.objects.update(state=State.DEAD)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("leads_lead:index"))
+
+
+def test_resend_starts_a_dead_notification_again(
+    db, client, lead_manager, no_publish, django_capture_on_commit_callbacks
+):
+    with transaction.atomic():
+        (row,) = queue_notifications(make_lead())
+    Notification.objects.filter(pk=row.pk).update(
+        state=State.DEAD, attempts=1, last_error="SMTPDataError"
+    )
+    client.force_login(lead_manager)
+    url = reverse("leads_lead:resend_notification", args=[row.lead_id])
+
+    assert client.get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.state, row.attempts, row.last_error) == (State.PENDING, 0, "")
+    assert no_publish == [row.pk]
+    assert tasks.notify(row.pk) == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_resend_needs_a_lead_manager(db, client, django_user_model, no_publish):
+    with transaction.atomic():
+        (row,) = queue_notifications(make_lead())
+    Notification.objects.filter(pk=row.pk).update(state=State.DEAD)
+    editor = django_user_model.objects.create_user("editor", "editor@example.com", "pw")
+    client.force_login(editor)
+
+    client.post(reverse("leads_lead:resend_notification", args=[row.lead_id]))
+
+    row.refresh_from_db()
+    assert row.state == State.DEAD
+    assert no_publish == []
