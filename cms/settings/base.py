@@ -245,7 +245,7 @@ LEADS_NOTIFY_RELAY_BATCH = env_int("LEADS_NOTIFY_RELAY_BATCH", 200)
 # A row the relay published is not published again for this long (the worker may be busy).
 LEADS_NOTIFY_REPUBLISH_AFTER = env_int("LEADS_NOTIFY_REPUBLISH_AFTER", 60)
 # A row in `sending` for this long belongs to a dead worker and is retried. Longer than the
-# task's hard time limit (CELERY_TASK_TIME_LIMIT), so a slow send is never taken over.
+# task's hard time limit (task_time_limit in cms/celery.py), so a slow send is never taken over.
 LEADS_NOTIFY_STUCK_AFTER = env_int("LEADS_NOTIFY_STUCK_AFTER", 300)
 
 CELERY_BEAT_SCHEDULE = {
