@@ -284,3 +284,41 @@ class WebServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
         self.proc = None
+
+
+class ManagedProcess:
+    """Any long-running command (e.g. `make serve`) in its own process group, logging to var/."""
+
+    def __init__(self, command: list[str], env: dict[str, str], name: str) -> None:
+        self.command = command
+        self.env = env
+        self.name = name
+        self.proc: subprocess.Popen | None = None
+        self.log_path = BASE_DIR / "var" / f"test-{name}.log"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            self.command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def running(self) -> bool:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
+        return self.proc is not None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.proc = None

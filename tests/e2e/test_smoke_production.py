@@ -1,0 +1,197 @@
+"""Production-like smoke test: the documented commands (`make serve`, `make worker`, `make beat`)
+with production settings, against PostgreSQL, a private Redis and an SMTP sink, each a process.
+
+A consultation request sent through the HTML form and one through the JSON API each produce one
+email; `/health/` is 200; with Redis stopped `/health/` says so, requests are still accepted, and
+they are delivered once Redis is back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections import Counter
+from http.client import HTTPConnection
+from urllib.parse import urlencode
+
+import pytest
+
+from leads.models import Lead, Notification
+from leads.notifications import PRACTICE_SUBJECT
+from tests.leads.notify_support import default_site, delivered
+from tests.services import ManagedProcess, free_port, wait_for
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.smtp,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+SECRET = "smoke-test-secret-key-" + "x" * 40
+
+
+class Browser:
+    """Just enough of a browser over plain HTTP: keeps cookies (Secure ones too, as behind TLS)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=15)
+        headers = {"Host": "127.0.0.1", **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.monotonic()
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, text, time.monotonic() - started
+
+    def health(self) -> tuple[int, dict]:
+        status, text, _ = self.request("GET", "/health/")
+        return status, json.loads(text)
+
+    def submit_form(self, number: int) -> tuple[int, float]:
+        status, page, _ = self.request("GET", "/consultation/")
+        assert status == 200, page[:300]
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+        time.sleep(3.1)  # a person takes longer than LEADS_MIN_FILL_SECONDS to fill the form in
+        form = {
+            **hidden,
+            "name": f"Form Visitor {number}",
+            "email": f"form{number}@example.org",
+            "phone": "+14085550142",
+            "preferred_contact": "phone",
+            "message": "Please call me back.",
+            "consent": "on",
+        }
+        status, _, seconds = self.request(
+            "POST",
+            "/consultation/",
+            body=urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return status, seconds
+
+    def submit_json(self, number: int) -> tuple[int, float]:
+        body = {
+            "name": f"Api Visitor {number}",
+            "email": f"api{number}@example.org",
+            "phone": "+14085550142",
+            "consent": True,
+        }
+        status, _, seconds = self.request(
+            "POST",
+            "/api/v2/leads/",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
+        return status, seconds
+
+
+@pytest.fixture
+def production(transactional_db, test_database_url, redis_server, smtp_sink, tmp_path):
+    """gunicorn, a worker and beat, started with the documented make targets."""
+    default_site()
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=test_database_url,
+        REDIS_URL=redis_server.url,
+        SITE_URL="https://practice.example",
+        EMAIL_URL=f"{smtp_sink.url}?timeout=5",
+        DEFAULT_FROM_EMAIL="Practice website <noreply@practice.example>",
+        LEADS_NOTIFY_TO="therapist@practice.example",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp_path / "static"),
+        BEAT_SCHEDULE_FILE=str(tmp_path / "beat-schedule"),
+        WEB_CONCURRENCY="2",
+        WORKER_CONCURRENCY="2",
+        PORT=str(port),
+        LEADS_NOTIFY_RELAY_INTERVAL="1",
+        LEADS_NOTIFY_REPUBLISH_AFTER="5",
+        LOG_LEVEL="INFO",
+    )
+    processes = [
+        ManagedProcess(["make", "--no-print-directory", target], env, f"smoke-{target}")
+        for target in ("serve", "worker", "beat")
+    ]
+    for process in processes:
+        process.start()
+    browser = Browser(port)
+
+    def up() -> bool:
+        for process in processes:
+            process.running()
+        try:
+            return browser.health()[0] == 200
+        except (OSError, ValueError):
+            return False
+
+    try:
+        wait_for(up, timeout=180, interval=0.5, what="gunicorn to answer /health/ with 200")
+        yield browser
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def test_production_processes_deliver_form_and_api_requests_through_a_redis_outage(
+    production, redis_server, smtp_sink, fault_report
+):
+    status, health = production.health()
+    assert status == 200, health
+    assert health["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+
+    answers = [production.submit_form(1), production.submit_json(1)]
+    assert [status for status, _ in answers] == [302, 201]
+    wait_for(lambda: smtp_sink.count() >= 2, timeout=30, what="two notification emails")
+
+    redis_server.stop()
+    down_status, down_health = production.health()
+    answers += [production.submit_form(2), production.submit_json(2)]
+    stored_during_outage = Lead.objects.count()
+    redis_server.start()
+    back = time.monotonic()
+    try:
+        wait_for(lambda: len(delivered(smtp_sink)) >= 4, timeout=60, what="four emails")
+    finally:
+        recovered = time.monotonic() - back
+        time.sleep(2)
+        per_lead = delivered(smtp_sink)
+        fault_report(
+            answers=[status for status, _ in answers],
+            slowest_answer_s=round(max(seconds for _, seconds in answers), 2),
+            health_with_redis_down=f"{down_status} {down_health.get('down')}",
+            emails=sum(per_lead.values()),
+            distinct_leads=len(per_lead),
+            delivered_after_redis_back_s=round(recovered, 1),
+        )
+
+    assert down_status == 503
+    assert {"broker", "cache"} <= set(down_health["down"])
+    assert [status for status, _ in answers] == [302, 201, 302, 201]
+    assert stored_during_outage == 4
+    assert per_lead == Counter(dict.fromkeys(Lead.objects.values_list("pk", flat=True), 1))
+    assert Notification.objects.exclude(state=Notification.State.SENT).count() == 0
+    for message in smtp_sink.messages:
+        assert message["Subject"] == PRACTICE_SUBJECT
+        assert message["To"] == "therapist@practice.example"
+        assert "https://practice.example/admin/leads/" in message.get_payload(decode=True).decode()
