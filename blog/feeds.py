@@ -32,7 +32,7 @@ class ArticlesFeed(Feed):
         return f"{index.title} | {index.practice.practice_name}"
 
     def link(self, index: BlogIndexPage) -> str:
-        return index.url
+        return index.get_full_url()
 
     def description(self, index: BlogIndexPage) -> str:
         return index.get_meta_description() or f"Articles from {index.practice.practice_name}."
@@ -47,7 +47,7 @@ class ArticlesFeed(Feed):
         return item.summary
 
     def item_link(self, item: BlogPage) -> str:
-        return item.url
+        return item.get_full_url()
 
     def item_pubdate(self, item: BlogPage) -> datetime.datetime:
         return timezone.make_aware(

@@ -14,8 +14,17 @@ SCHEMA_CONTEXT = "https://schema.org"
 
 
 def site_root_url(request: Any = None) -> str:
-    """The public origin, e.g. https://practice.example (no trailing slash)."""
+    """The public origin, e.g. https://practice.example (no trailing slash).
+
+    The Wagtail site's own hostname wins (it is what canonical URLs and the sitemap use), then the
+    request's host, then ``SITE_URL``.
+    """
+    from wagtail.models import Site
+
     if request is not None:
+        site = Site.find_for_request(request)
+        if site is not None:
+            return site.root_url.rstrip("/")
         return request.build_absolute_uri("/").rstrip("/")
     return settings.SITE_URL.rstrip("/")
 

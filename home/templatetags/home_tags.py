@@ -35,6 +35,14 @@ def structured_data(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    """A site-relative URL made absolute on the site's own origin (for social cards)."""
+    from home.seo import absolute
+
+    return absolute(url, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
     """The page's canonical absolute URL (the current path, without query, for other views)."""
     page = context.get("page")

@@ -267,3 +267,27 @@ def test_wxr_broken_xml_costs_only_the_broken_item():
     assert [a.title for a in result.articles] == ["Good", "Bad & broken", "Later"]
     assert "not well-formed" in result.articles[1].skip_reason
     assert result.ignored == {"attachment": 1}
+
+
+def test_wxr_in_a_declared_legacy_encoding():
+    data = (
+        WXR_HEAD.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+        + wxr_item("Caf\u00e9", "<p>Cr\u00e8me br\u00fbl\u00e9e.</p>")
+        + "</channel></rss>"
+    ).encode("iso-8859-1")
+    result = read_wxr(data, "latin.xml")
+    (article,) = result.articles
+    assert article.title == "Caf\u00e9"
+    assert article.blocks[0]["html"] == "<p>Cr\u00e8me br\u00fbl\u00e9e.</p>"
+
+
+def test_html_page_in_windows_1252():
+    page = (
+        '<html><head><meta charset="windows-1252"><title>T</title></head><body><article>'
+        "<h1>Don\u2019t panic</h1><p>\u201cQuoted\u201d text.</p></article></body></html>"
+    ).encode("cp1252")
+    text, warnings = decode(page)
+    article = read_page(text, "x.html")
+    assert not warnings
+    assert article.title == "Don\u2019t panic"
+    assert article.blocks[0]["html"] == "<p>\u201cQuoted\u201d text.</p>"
