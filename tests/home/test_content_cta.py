@@ -1,4 +1,4 @@
-"""Reusable calls to action: edited once, changed everywhere; the admin shows where they are used."""
+"""Reusable calls to action: edit once, change everywhere; the admin shows where each is used."""
 
 import pytest
 from django.urls import reverse
