@@ -56,7 +56,7 @@ class ParsedArticle:
     @property
     def label(self) -> str:
         """How the summary names this item: its title, else where it came from."""
-        return self.title or self.source
+        return self.title or self.source.replace("\\", "/").rsplit("/", 1)[-1]
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

@@ -403,3 +403,19 @@ def test_images_use_a_local_file_when_given_else_one_placeholder(tmp_path, blog_
     (value,) = blocks(BlogPage.objects.get().get_latest_revision_as_object(), "image")
     assert value["image"] != placeholder
     assert (value["image"].width, value["image"].height) == (40, 30)
+
+
+def test_bad_files_in_a_run_are_reported_and_the_good_ones_imported(tmp_path, blog_index):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(bytes(range(256)) * 4)
+    good = tmp_path / "good.txt"
+    good.write_text("A Title Worth Keeping\n\n" + "Plain words that make a paragraph. " * 6)
+    missing = tmp_path / "missing.xml"
+    output = run(str(empty), str(junk), str(missing), str(good), "--parent", "/blog/")
+    assert list(BlogPage.objects.values_list("title", flat=True)) == ["A Title Worth Keeping"]
+    lines = output.splitlines()
+    assert "  skipped empty.txt: the file is empty" in lines
+    assert "  skipped junk.html: no HTML elements found" in lines
+    assert "  file missing.xml: cannot be read (No such file or directory)" in lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -89,11 +90,14 @@ class Command(BaseCommand):
             parent, author=author, publish=options["publish"], dry_run=options["dry_run"]
         )
         outcomes: list[Outcome] = []
-        with transaction.atomic():
+        # Each article is saved in its own transaction; a dry run wraps them all and rolls back.
+        with transaction.atomic() if options["dry_run"] else nullcontext():
             for source in sources:
                 importer.image_dirs = self.image_dirs(source, images)
                 for article in source.articles:
                     outcome = importer.run(article)
+                    if len(sources) > 1 and source.path.name not in outcome.label:
+                        outcome.label = f"[{source.path.name}] {outcome.label}"
                     outcomes.append(outcome)
                     self.report_progress(outcome, len(outcomes), total)
             if options["dry_run"]:
