@@ -100,9 +100,20 @@ def _categories(page: Any) -> list[dict[str, Any]]:
 
 
 def _related(page: Any) -> list[dict[str, Any]]:
+    from wagtail.models import Page
+
+    related = page.get_related_articles()
+    # Only what anyone may read: a page under a view restriction is never listed.
+    public = set(
+        Page.objects.filter(pk__in=[other.pk for other in related])
+        .live()
+        .public()
+        .values_list("pk", flat=True)
+    )
     return [
         {"id": other.pk, "title": other.title, "url": other.url, "summary": other.summary}
-        for other in page.get_related_articles()
+        for other in related
+        if other.pk in public
     ]
 
 

@@ -83,21 +83,24 @@ class PagesAPIViewSet(OpenAPIDescribed, WagtailPagesAPIViewSet):
         return "html"
 
     def get_base_queryset(self):
-        try:
-            queryset = get_public_pages_queryset(self.request)
-        except ValueError as exc:
-            raise BadRequestError(str(exc)) from exc
-        # Private to everyone: a logged-in editor's session must not change what is cached.
-        return queryset.public()
+        if not hasattr(self, "_base_queryset"):
+            try:
+                queryset = get_public_pages_queryset(self.request)
+            except ValueError as exc:
+                raise BadRequestError(str(exc)) from exc
+            # Private to everyone: a logged-in editor's session must not change what is cached.
+            self._base_queryset = queryset.public()
+        return self._base_queryset
 
     def get_queryset(self):
-        return prepare_pages(super().get_queryset())
+        return prepare_pages(super().get_queryset().select_related("locale"))
 
     def get_object(self):
         if not hasattr(self, "_cached_object"):
             page = super(WagtailPagesAPIViewSet, self).get_object()
             model = page.specific_class or Page
-            self._cached_object = prepare_pages(model.objects.filter(pk=page.pk)).get()
+            queryset = model.objects.filter(pk=page.pk).select_related("locale")
+            self._cached_object = prepare_pages(queryset).get()
         return self._cached_object
 
     def paginate_queryset(self, queryset):

@@ -143,10 +143,15 @@ def _known_content_model(model: type[models.Model]) -> bool:
     return known
 
 
-def _on_saved(sender, instance, raw=False, **kwargs) -> None:
+def _on_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
     # Page rows are saved for drafts too; pages count when published, moved or deleted.
-    if not raw and _known_content_model(sender):
-        invalidate(instance)
+    if raw or not _known_content_model(sender):
+        return
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    if created and isinstance(instance, BaseSiteSetting):
+        return  # made with its defaults on first read: what was shown already
+    invalidate(instance)
 
 
 def _on_deleted(sender, instance, **kwargs) -> None:

@@ -97,13 +97,15 @@ def make_cta(link_page=None) -> CallToAction:
     )
 
 
-def body_blocks(count: int, *, image, author, cta, link_page, document) -> list[dict]:
+def body_blocks(
+    count: int, *, image, author, cta, link_page, document, kinds: tuple[str, ...] = ()
+) -> list[dict]:
     """`count` blocks cycling through every article block type, with links and choosers."""
     paragraph = (
         f'<p>See <a linktype="page" id="{link_page.pk}">this page</a> and '
         f'<a linktype="document" id="{document.pk}">the checklist</a>.</p>'
     )
-    kinds = [
+    kinds_all = [
         ("heading", {"text": "A section", "level": "h2", "anchor": ""}),
         ("paragraph", paragraph),
         (
@@ -158,6 +160,10 @@ def body_blocks(count: int, *, image, author, cta, link_page, document) -> list[
         ("author_bio", {"author": author.pk, "heading": "About the author"}),
         ("consultation_form", {"heading": "Ask", "intro": ""}),
     ]
+    if kinds:
+        kinds = [(kind, value) for kind, value in kinds_all if kind in set(kinds)]
+    else:
+        kinds = kinds_all
     blocks = []
     for i in range(count):
         kind, value = kinds[i % len(kinds)]
@@ -177,6 +183,7 @@ def make_article(
     tags=("trust",),
     publish: bool = True,
     shared=None,
+    kinds: tuple[str, ...] = (),
 ) -> BlogPage:
     """An article under `index` with `blocks` body blocks; `shared` reuses image/author/cta."""
     shared = shared or make_shared(index)
@@ -193,11 +200,13 @@ def make_article(
                 image=shared["image"],
                 author=author,
                 cta=shared["cta"],
+                kinds=kinds,
                 link_page=shared["link_page"],
                 document=shared["document"],
             )
         ),
     )
+    page.live = publish  # a page created in the admin stays a draft until published
     index.add_child(instance=page)
     page.article_authors.add(BlogPageAuthor(author=author))
     page.categories.add(category or shared["category"])
