@@ -78,6 +78,9 @@ AUTOP_BLOCK = re.compile(
     r"^\s*<(?:/?(?:h[1-6]|ul|ol|li|blockquote|figure|div|table|p|pre|hr|iframe|section|dl)\b|!--)",
     re.IGNORECASE,
 )
+AUTOP_TAGS = r"h[1-6]|ul|ol|blockquote|figure|div|table|pre|section|hr"
+AUTOP_OPEN = re.compile(rf"(<(?:{AUTOP_TAGS})\b[^>]*>)", re.IGNORECASE)
+AUTOP_CLOSE = re.compile(rf"(</(?:{AUTOP_TAGS})>)", re.IGNORECASE)
 TITLE_SUFFIX = re.compile(r"\s+[-\u2013\u2014|·:]\s+[^-\u2013\u2014|·:]{2,60}$")
 YOUTUBE_EMBED = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
 VIMEO_EMBED = re.compile(r"player\.vimeo\.com/video/(\d+)")
@@ -181,7 +184,9 @@ def autop(body: str) -> str:
     """WordPress's classic editor stores paragraphs as blank lines; give them <p> tags."""
     if "<!-- wp:" in body:
         return body
-    chunks = re.split(r"\n\s*\n", body.replace("\r\n", "\n"))
+    body = AUTOP_OPEN.sub(r"\n\n\1", body.replace("\r\n", "\n"))
+    body = AUTOP_CLOSE.sub(r"\1\n\n", body)
+    chunks = re.split(r"\n\s*\n", body)
     out = []
     for chunk in chunks:
         if not chunk.strip():

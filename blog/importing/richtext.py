@@ -83,7 +83,7 @@ def wrap(tag: str, inner: str) -> str:
 
 def tidy(fragment: str) -> str:
     """Collapse spaces and drop leading/trailing breaks of an inline fragment."""
-    fragment = re.sub(r" {2,}", " ", fragment)
+    fragment = re.sub(r" *<br/> *", "<br/>", re.sub(r" {2,}", " ", fragment))
     fragment = re.sub(r"^(?:\s|<br/>)+|(?:\s|<br/>)+$", "", fragment)
     return re.sub(r"</b>\s*<b>|</i>\s*<i>", " ", fragment)
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import ParsedArticle
-from .html import read_page
+from .html import autop, read_page
 from .normalise import decode
 from .text import read_text
 from .wxr import read_wxr
 
+PAGE_MARKUP = re.compile(r"<(?:html|head|body)\b", re.IGNORECASE)
 MAX_BYTES = 100 * 1024 * 1024
 HTML_START = re.compile(
     rb"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>]|<h[1-6])", re.I
@@ -42,6 +43,15 @@ def detect_kind(path: Path, head: bytes = b"") -> str:
     return "text"
 
 
+def is_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters, outside a UTF-16 text."""
+    if data[:2] in {b"\xff\xfe", b"\xfe\xff"}:
+        return False
+    sample = data[:8192]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f")
+    return b"\x00" in sample or controls > len(sample) // 20
+
+
 def parse_path(path: Path | str) -> SourceResult:
     path = Path(path)
     try:
@@ -57,12 +67,18 @@ def parse_path(path: Path | str) -> SourceResult:
         return result
     kind = detect_kind(path, data)
     result = SourceResult(path, kind)
+    if is_binary(data):
+        article = ParsedArticle(source=str(path), skip_reason="a binary file, not an article")
+        result.articles.append(article)
+        return result
     if kind == "wxr":
         wxr = read_wxr(data, str(path))
         result.articles, result.errors, result.ignored = wxr.articles, wxr.errors, wxr.ignored
         return result
     text, warnings = decode(data)
     if kind == "html":
+        if not PAGE_MARKUP.search(text[:4096]):
+            text = autop(text)
         article = read_page(text, str(path))
     else:
         article = read_text(text, str(path), stem=path.stem)

@@ -417,5 +417,5 @@ def test_bad_files_in_a_run_are_reported_and_the_good_ones_imported(tmp_path, bl
     assert list(BlogPage.objects.values_list("title", flat=True)) == ["A Title Worth Keeping"]
     lines = output.splitlines()
     assert "  skipped empty.txt: the file is empty" in lines
-    assert "  skipped junk.html: no HTML elements found" in lines
+    assert "  skipped junk.html: a binary file, not an article" in lines
     assert "  file missing.xml: cannot be read (No such file or directory)" in lines

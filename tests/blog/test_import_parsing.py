@@ -291,3 +291,18 @@ def test_html_page_in_windows_1252():
     assert not warnings
     assert article.title == "Don\u2019t panic"
     assert article.blocks[0]["html"] == "<p>\u201cQuoted\u201d text.</p>"
+
+
+def test_wordpress_post_body_file_without_paragraph_tags(tmp_path):
+    source = tmp_path / "post-body.html"
+    source.write_text(
+        "<h1>Small Steps</h1>\nFirst thought, on one line.\nStill the first paragraph.\n\n"
+        "<h2>Then</h2>\nA second paragraph with <em>emphasis</em>.\n"
+    )
+    (article,) = parse_path(source).articles
+    assert article.title == "Small Steps"
+    assert [b["type"] for b in article.blocks] == ["paragraph", "heading", "paragraph"]
+    assert article.blocks[0]["html"] == (
+        "<p>First thought, on one line.<br/>Still the first paragraph.</p>"
+    )
+    assert article.blocks[2]["html"] == "<p>A second paragraph with <i>emphasis</i>.</p>"
