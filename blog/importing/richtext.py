@@ -14,6 +14,7 @@ from .normalise import SPACES, clean
 BOLD = {"b", "strong"}
 ITALIC = {"i", "em", "cite", "dfn"}
 DROP = {"script", "style", "noscript", "template", "svg", "button", "input", "select", "textarea"}
+BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|figure)\b[^>]*>", re.I)
 SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 
 
@@ -104,4 +105,6 @@ def text_to_inline(text: str) -> str:
 
 
 def plain(html_fragment: str) -> str:
-    return clean(unescape(re.sub(r"<[^>]+>", " ", html_fragment)))
+    """Text of an HTML fragment: block tags become spaces, inline tags vanish."""
+    spaced = BLOCK_TAG.sub(" ", html_fragment)
+    return clean(unescape(re.sub(r"<[^>]+>", "", spaced)))

@@ -19,6 +19,7 @@ from defusedxml.ElementTree import fromstring
 from .article import ParsedArticle, ParsedAuthor
 from .html import read_body
 from .normalise import clean, decode, make_slug, truncate
+from .richtext import plain
 
 ITEM = re.compile(rb"<item[\s>].*?</item>", re.DOTALL)
 RSS_OPEN = re.compile(rb"<rss\b[^>]*>", re.DOTALL)
@@ -118,7 +119,7 @@ def read_item(
     if post_type not in ARTICLE_TYPES:
         return post_type
     article = ParsedArticle(source=f"{source} item {number}")
-    article.title = clean(text_of(found, "title"))
+    article.title = plain(text_of(found, "title"))
     article.source_url = clean(text_of(found, "link"))
     article.guid = clean(text_of(found, "guid"))
     article.status = clean(text_of(found, "wp:status")) or "publish"
@@ -132,7 +133,7 @@ def read_item(
         article.skip_reason = SKIP_STATUSES[article.status]
         return article
     for category in found.get("category", []):
-        name = clean(category.text or "")
+        name = plain(category.text or "")
         domain = category.get("domain", "category")
         if not name:
             continue
@@ -146,8 +147,8 @@ def read_item(
     for meta in found.get("wp:postmeta", []):
         meta_fields = fields(meta)
         if clean(text_of(meta_fields, "wp:meta_key")) in SUMMARY_META:
-            article.summary = truncate(text_of(meta_fields, "wp:meta_value"), 300)
-    excerpt = clean(re.sub(r"<[^>]+>", " ", text_of(found, "excerpt:encoded")))
+            article.summary = truncate(plain(text_of(meta_fields, "wp:meta_value")), 300)
+    excerpt = plain(text_of(found, "excerpt:encoded"))
     article.summary = article.summary or truncate(excerpt, 300)
     body = text_of(found, "content:encoded")
     if not body.strip():

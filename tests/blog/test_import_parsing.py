@@ -306,3 +306,19 @@ def test_wordpress_post_body_file_without_paragraph_tags(tmp_path):
         "<p>First thought, on one line.<br/>Still the first paragraph.</p>"
     )
     assert article.blocks[2]["html"] == "<p>A second paragraph with <i>emphasis</i>.</p>"
+
+
+def test_wxr_titles_categories_and_excerpts_are_unescaped():
+    data = (
+        WXR_HEAD
+        + "<item><title><![CDATA[Tips &amp; Don&#8217;ts]]></title>"
+        + "<content:encoded><![CDATA[<p>Body.</p>]]></content:encoded>"
+        + "<excerpt:encoded><![CDATA[<p>Short &amp; <b>sweet</b>.</p>]]></excerpt:encoded>"
+        + '<category domain="category" nicename="s"><![CDATA[Sex &amp; Intimacy]]></category>'
+        + "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        + "</channel></rss>"
+    )
+    (article,) = read_wxr(data.encode(), "x.xml").articles
+    assert article.title == "Tips & Don\u2019ts"
+    assert article.categories == ["Sex & Intimacy"]
+    assert article.summary == "Short & sweet."
