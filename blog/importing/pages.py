@@ -101,6 +101,8 @@ class ArticleImporter:
         self.dry_run = dry_run
         self.image_dirs = [d for d in (image_dirs or []) if d and d.is_dir()]
         self.practice = PracticeSettings.for_site(self.site) if self.site else None
+        self.unresolved_links = 0
+        self.link_later: list[tuple[int, ParsedArticle, int]] = []
 
     # One article -------------------------------------------------------------------------------
 
@@ -137,7 +139,9 @@ class ArticleImporter:
         page.date_published = self.publication_date(article.published_at) or (
             page.date_published or timezone.localdate()
         )
+        self.unresolved_links = 0
         page.body = self.body(article, warnings)
+        unresolved = self.unresolved_links
         page.categories = self.categories(article.categories)
         authors = self.authors(article, warnings)
         if authors:
@@ -154,6 +158,8 @@ class ArticleImporter:
             outcome.status = "updated"
         revision = page.save_revision(log_action=True)
         outcome.state = self.apply_state(article, page, revision, warnings)
+        if unresolved:
+            self.link_later.append((page.pk, article, unresolved))
         self.add_redirects(article, page, warnings)
         outcome.page = page
 
@@ -171,6 +177,31 @@ class ArticleImporter:
                 warnings.append(f"{status} in the source but live here: left live, changes saved")
             return "live, changes saved as a draft"
         return "draft"
+
+    def link_articles_imported_later(self) -> int:
+        """Turn links to articles imported after the one linking to them into page links."""
+        relinked = 0
+        for page_id, article, unresolved in self.link_later:
+            try:
+                with transaction.atomic():
+                    stored = BlogPage.objects.get(pk=page_id)
+                    live_is_latest = stored.live and stored.live_revision_id == (
+                        stored.latest_revision_id
+                    )
+                    page = stored.get_latest_revision_as_object()
+                    self.unresolved_links = 0
+                    body = self.body(article, [])
+                    if self.unresolved_links >= unresolved:
+                        continue
+                    page.body = body
+                    revision = page.save_revision(log_action=True)
+                    if live_is_latest:
+                        revision.publish()
+                    relinked += 1
+            except Exception:  # a failed relink leaves the article as imported
+                logger.debug("relinking page %s failed", page_id, exc_info=True)
+        self.link_later = []
+        return relinked
 
     # Finding and naming ------------------------------------------------------------------------
 
@@ -254,6 +285,7 @@ class ArticleImporter:
                 .first()
             )
             if redirect is None:
+                self.unresolved_links += 1
                 return match.group(0)
             return f'<a linktype="page" id="{redirect.redirect_page_id}">'
 

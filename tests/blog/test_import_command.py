@@ -221,7 +221,8 @@ def problem_posts() -> list[str]:
         item(
             7,
             "Linking Post",
-            '<p>See <a href="https://old.example/published-post/">the first one</a>.</p>',
+            '<p>See <a href="https://old.example/published-post/">the first one</a> and '
+            '<a href="https://old.example/long-post/">a later one</a>.</p>',
         ),
         item(8, "Logo", "", post_type="attachment"),
         item(9, "Old Draft", "<p>x</p>", status="trash"),
@@ -262,6 +263,9 @@ def test_wxr_import_states_topics_and_a_line_per_problem(tmp_path, blog_index):
     assert len(blocks(pages["Long Post"], "heading")) == 60
     linking = blocks(pages["Linking Post"], "paragraph")[0].source
     assert f'linktype="page" id="{published.pk}"' in linking
+    # The long post comes after the linking one in the export: linked at the end of the run.
+    assert f'linktype="page" id="{pages["Long Post"].pk}"' in linking
+    assert "Linked 1 article to articles imported after them." in output
 
     assert "Summary: 7 imported, 0 updated, 2 skipped" in output
     lines = output.splitlines()

@@ -100,8 +100,14 @@ class Command(BaseCommand):
                         outcome.label = f"[{source.path.name}] {outcome.label}"
                     outcomes.append(outcome)
                     self.report_progress(outcome, len(outcomes), total)
+            relinked = importer.link_articles_imported_later()
             if options["dry_run"]:
                 transaction.set_rollback(True)
+        if relinked:
+            self.stdout.write(
+                f"Linked {relinked} article{'s' if relinked != 1 else ''} to articles imported "
+                "after them."
+            )
         self.summary(sources, outcomes, options["dry_run"])
 
     def image_dirs(self, source: SourceResult, images: Path | None) -> list[Path]:
