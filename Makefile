@@ -17,7 +17,12 @@ $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
 	@touch $@
 
 install: $(VENV)/.base-installed
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js
+
+# Test-only JavaScript (axe-core for the accessibility tests), pinned by package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 run: install ## the site with demo content on SQLite, a worker on an embedded broker, mail to var/mail
 	PORT=$(PORT) PY=$(PY) scripts/run-dev

@@ -1,0 +1,76 @@
+"""axe-core (from npm) finds no WCAG 2.1 A/AA violations on the public pages, in Chromium."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from blog.models import BlogIndexPage
+from tests.blog.factories import every_block, make_article, make_author, make_cta, make_image
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def site(django_db_serialized_rollback, transactional_db):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` at the repository root (make install-dev)")
+    call_command("load_demo_content", verbosity=0)
+    index = BlogIndexPage.objects.get()
+    article = make_article(
+        index,
+        title="An article with every block",
+        body=every_block(make_image(), make_cta(), make_author()),
+        authors=[make_author()],
+        hero_image=make_image(size=(1200, 630)),
+    )
+    return {"article": article.url}
+
+
+def axe_violations(page, url: str | None = None) -> list[dict]:
+    if url is not None:
+        page.goto(url)
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5),
+            }));
+        }""",
+        WCAG_21_AA,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("home", "/"),
+        ("blog-index", "/blog/"),
+        ("article-every-block", "article"),
+        ("demo-article", "/blog/after-the-discovery/"),
+        ("contact", "/contact/"),
+        ("search", "/search/?q=trust"),
+        ("privacy", "/privacy-policy/"),
+    ],
+)
+def test_public_page_has_no_wcag_21_aa_violations(
+    page, live_server, site, artifacts_dir, name, path
+):
+    url = live_server.url + site.get(path, path)
+    violations = axe_violations(page, url)
+    page.screenshot(path=str(artifacts_dir / f"axe-{name}.png"), full_page=True)
+    assert violations == []
+
+
+def test_axe_does_report_a_violation(page):
+    """The check can fail: an image without alt text is reported."""
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>'
+    )
+    assert "image-alt" in [violation["id"] for violation in axe_violations(page)]
