@@ -15,6 +15,7 @@ BOLD = {"b", "strong"}
 ITALIC = {"i", "em", "cite", "dfn"}
 DROP = {"script", "style", "noscript", "template", "svg", "button", "input", "select", "textarea"}
 BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|figure)\b[^>]*>", re.I)
+BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]")
 SAFE_SCHEMES = {"", "http", "https", "mailto", "tel"}
 
 
@@ -97,11 +98,7 @@ def paragraph(fragment: str) -> str:
 def text_to_inline(text: str) -> str:
     """Plain text as inline rich text (escaped, bare web addresses made into links)."""
     escaped = escape(clean(text), quote=False)
-    return re.sub(
-        r"(?<![\"'=>])\bhttps?://[^\s<]+[^\s<.,;:!?)\]'\"]",
-        lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>',
-        escaped,
-    )
+    return BARE_URL.sub(lambda m: f'<a href="{escape(m.group(0))}">{m.group(0)}</a>', escaped)
 
 
 def plain(html_fragment: str) -> str:

@@ -322,3 +322,38 @@ def test_wxr_titles_categories_and_excerpts_are_unescaped():
     assert article.title == "Tips & Don\u2019ts"
     assert article.categories == ["Sex & Intimacy"]
     assert article.summary == "Short & sweet."
+
+
+@pytest.mark.parametrize(
+    ("line", "html"),
+    [
+        (
+            "More at https://example.org/page.",
+            'More at <a href="https://example.org/page">https://example.org/page</a>.',
+        ),
+        (
+            'Bad https://x.example/"onmouseover="alert(1) here',
+            'Bad <a href="https://x.example/">https://x.example/</a>"onmouseover="alert(1) here',
+        ),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ],
+)
+def test_plain_text_is_escaped_and_links_cannot_break_out(line, html):
+    from blog.importing.richtext import text_to_inline
+
+    assert text_to_inline(line) == html
+
+
+def test_html_attributes_and_unsafe_links_do_not_survive():
+    article = ParsedArticle(source="body")
+    read_body(
+        '<p onclick="x()"><a href="JaVaScRiPt:alert(1)" onmouseover="y()">a</a> '
+        '<a href="/ok/" style="color:red" class="c">b</a> <img src=x onerror="z()"></p>'
+        "<iframe src='https://evil.example/'></iframe><script>bad()</script>",
+        article,
+    )
+    text = repr(article.blocks)
+    for unsafe in ("onclick", "onmouseover", "onerror", "javascript", "style=", "bad()"):
+        assert unsafe not in text.lower()
+    assert '<a href="/ok/">b</a>' in text
+    assert "embedded iframe from evil.example left out" in article.warnings
