@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leads import outbox, tasks
-from leads.models import LeadNotificationSettings, Notification
+from leads.models import Lead, LeadNotificationSettings, Notification
 from leads.notifications import PRACTICE_SUBJECT, build_message
 from leads.outbox import queue_notifications
 from tests.leads.notify_support import add_page, default_site, lead_id_of, make_lead
@@ -418,3 +418,41 @@ def test_resend_needs_a_lead_manager(db, client, django_user_model, no_publish):
     row.refresh_from_db()
     assert row.state == State.DEAD
     assert no_publish == []
+
+
+def test_beat_relays_every_few_seconds_and_purges_daily(settings):
+    from celery.schedules import crontab
+
+    entries = settings.CELERY_BEAT_SCHEDULE.values()
+    schedule = {entry["task"]: entry["schedule"] for entry in entries}
+    assert schedule["leads.tasks.relay_notifications"] <= 10
+    assert isinstance(schedule["leads.tasks.purge_expired_leads"], crontab)
+
+
+def test_daily_purge_task_deletes_expired_leads_with_their_notifications(db, no_publish):
+    with transaction.atomic():
+        old = make_lead(received_at=timezone.now() - timedelta(days=400))
+        queue_notifications(old)
+        recent = make_lead()
+
+    assert tasks.purge_expired_leads() == 1
+    assert list(Lead.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert Notification.objects.count() == 0
+
+
+def test_celery_is_configured_for_reliable_private_delivery(settings):
+    from cms.celery import app
+
+    conf = app.conf
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert (conf.task_serializer, conf.accept_content) == ("json", ["json"])
+    assert conf.result_backend is None and conf.task_ignore_result
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] == options["visibility_timeout"]
+    # No countdowns are used; the visibility timeout outlives the longest a task may run, and
+    # the relay only takes a row over after that too.
+    assert options["visibility_timeout"] > settings.LEADS_NOTIFY_STUCK_AFTER > conf.task_time_limit
+    assert 0 < options["socket_timeout"] <= 10 and 0 < options["socket_connect_timeout"] <= 5
+    assert conf.broker_connection_timeout <= 2
+    assert conf.task_publish_retry_policy["max_retries"] <= 1
