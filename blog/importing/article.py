@@ -49,6 +49,7 @@ class ParsedArticle:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     author: ParsedAuthor | None = None
+    hero_src: str = ""
     blocks: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skip_reason: str = ""

@@ -597,6 +597,8 @@ def read_page(text: str, source: str) -> ParsedArticle:
         else meta(soup, "og:title") or TITLE_SUFFIX.sub("", page_title)
     )
     article.summary = meta(soup, "description", "og:description", "twitter:description")
+    hero = meta(soup, "og:image", "twitter:image")
+    article.hero_src = urljoin(article.source_url, hero) if hero else ""
     time_tag = root.find("time", datetime=True)
     article.published_at = parse_date(
         meta(soup, "article:published_time", "date", "dc.date")

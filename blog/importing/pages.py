@@ -139,6 +139,10 @@ class ArticleImporter:
         page.date_published = self.publication_date(article.published_at) or (
             page.date_published or timezone.localdate()
         )
+        if article.hero_src:
+            page.hero_image = self.image(
+                {"src": article.hero_src, "alt": ""}, warnings, what="featured image"
+            )
         self.unresolved_links = 0
         page.body = self.body(article, warnings)
         unresolved = self.unresolved_links
@@ -433,14 +437,15 @@ class ArticleImporter:
 
     # Images ------------------------------------------------------------------------------------
 
-    def image(self, block: dict, warnings: list[str]):
+    def image(self, block: dict, warnings: list[str], what: str = "image"):
         name = Path(unquote(urlsplit(block["src"]).path)).name
         image = self.local_image(block["src"], block["alt"])
         if image is not None:
             return image
+        kept = " and its alt text kept" if block["alt"] else ""
         warnings.append(
-            f"image {name or block['alt'] or '(no name)'} is not available here: a placeholder "
-            "was used and its alt text kept; upload the real file over the placeholder"
+            f"{what} {name or block['alt'] or '(no name)'} is not available here: a placeholder "
+            f"was used{kept}; upload the real file over the placeholder"
         )
         if self.dry_run:
             return None

@@ -111,7 +111,12 @@ def channel_authors(channel: Element) -> dict[str, ParsedAuthor]:
 
 
 def read_item(
-    item: Element, source: str, base_url: str, authors: dict[str, ParsedAuthor], number: int
+    item: Element,
+    source: str,
+    base_url: str,
+    authors: dict[str, ParsedAuthor],
+    number: int,
+    attachments: dict[str, str] | None = None,
 ) -> ParsedArticle | str:
     """One <item>: an article, or the post type when it is not an article (attachment, page)."""
     found = fields(item)
@@ -146,8 +151,13 @@ def read_item(
         article.author = authors.get(login) or ParsedAuthor(name=login, login=login)
     for meta in found.get("wp:postmeta", []):
         meta_fields = fields(meta)
-        if clean(text_of(meta_fields, "wp:meta_key")) in SUMMARY_META:
+        key = clean(text_of(meta_fields, "wp:meta_key"))
+        if key in SUMMARY_META:
             article.summary = truncate(plain(text_of(meta_fields, "wp:meta_value")), 300)
+        elif key == "_thumbnail_id":
+            article.hero_src = (attachments or {}).get(
+                clean(text_of(meta_fields, "wp:meta_value")), ""
+            )
     excerpt = plain(text_of(found, "excerpt:encoded"))
     article.summary = article.summary or truncate(excerpt, 300)
     body = text_of(found, "content:encoded")
@@ -187,9 +197,23 @@ def read_wxr(data: bytes, source: str) -> WxrResult:
         return result
     base_url = clean(text_of(fields(channel), "link"))
     authors = channel_authors(channel)
+    files = attachments(channel)
     for number, item in enumerate(channel.iter("item"), start=1):
-        collect(result, read_item(item, source, base_url, authors, number))
+        collect(result, read_item(item, source, base_url, authors, number, files))
     return result
+
+
+def attachments(channel: Element) -> dict[str, str]:
+    """Attachment post id -> file URL, for featured images (`_thumbnail_id`)."""
+    found = {}
+    for item in channel.iter("item"):
+        item_fields = fields(item)
+        if clean(text_of(item_fields, "wp:post_type")) == "attachment":
+            url = clean(text_of(item_fields, "wp:attachment_url")) or clean(
+                text_of(item_fields, "guid")
+            )
+            found[clean(text_of(item_fields, "wp:post_id"))] = url
+    return found
 
 
 def collect(result: WxrResult, item: ParsedArticle | str) -> None:

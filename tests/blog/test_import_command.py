@@ -180,6 +180,7 @@ def item(
     status: str = "publish",
     post_type: str = "post",
     terms: str = "",
+    extra: str = "",
 ) -> str:
     slug = title.lower().replace(" ", "-")
     return f"""<item><title><![CDATA[{title}]]></title>
@@ -192,7 +193,7 @@ def item(
 <wp:post_date_gmt><![CDATA[2023-05-0{post_id % 9 + 1} 09:30:00]]></wp:post_date_gmt>
 <wp:post_name><![CDATA[{slug}]]></wp:post_name>
 <wp:status><![CDATA[{status}]]></wp:status>
-<wp:post_type><![CDATA[{post_type}]]></wp:post_type>{terms}</item>
+<wp:post_type><![CDATA[{post_type}]]></wp:post_type>{terms}{extra}</item>
 """
 
 
@@ -212,7 +213,14 @@ def export(tmp_path: Path, *items: str, broken: str = "") -> Path:
 
 def problem_posts() -> list[str]:
     return [
-        item(1, "Published Post", "First paragraph.\n\nSecond <b>bold</b> one.", terms=TERMS),
+        item(
+            1,
+            "Published Post",
+            "First paragraph.\n\nSecond <b>bold</b> one.",
+            terms=TERMS,
+            extra="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>8</wp:meta_value></wp:postmeta>",
+        ),
         item(2, "Draft Post", "<p>Not ready yet.</p>", status="draft"),
         item(3, "Private Post", "<p>Only for me.</p>", status="private"),
         item(4, "Shortcode Post", 'Before [gallery ids="1,2,3"] after.\n\n[su_box]Boxed[/su_box]'),
@@ -224,7 +232,13 @@ def problem_posts() -> list[str]:
             '<p>See <a href="https://old.example/published-post/">the first one</a> and '
             '<a href="https://old.example/long-post/">a later one</a>.</p>',
         ),
-        item(8, "Logo", "", post_type="attachment"),
+        item(
+            8,
+            "Logo",
+            "",
+            post_type="attachment",
+            extra="<wp:attachment_url>https://old.example/uploads/hero.jpg</wp:attachment_url>",
+        ),
         item(9, "Old Draft", "<p>x</p>", status="trash"),
         item(
             10,
@@ -256,6 +270,7 @@ def test_wxr_import_states_topics_and_a_line_per_problem(tmp_path, blog_index):
     assert {t.name for t in published.tags.all()} == {"repair", "listening"}
     assert str(published.date_published) == "2023-05-02"
     assert [a.name for a in published.get_authors()] == ["Sam Rivera"]
+    assert published.hero_image.title == "Import placeholder: hero.jpg"
     assert (
         blocks(published, "paragraph")[0].source
         == "<p>First paragraph.</p><p>Second <b>bold</b> one.</p>"
@@ -276,6 +291,10 @@ def test_wxr_import_states_topics_and_a_line_per_problem(tmp_path, blog_index):
     assert "  warning Shortcode Post: unknown shortcode [su_box] removed" in lines
     assert any(line.startswith("  warning Broken Post: malformed HTML") for line in lines)
     assert "  not articles in export.xml (left out): 1 attachment" in lines
+    assert (
+        "  warning Published Post: featured image hero.jpg is not available here: a placeholder "
+        "was used; upload the real file over the placeholder"
+    ) in lines
     assert BlogCategory.objects.count() == 2
 
     redirect = Redirect.objects.get(old_path="/published-post")
