@@ -480,6 +480,15 @@ class BlogPage(PracticePage):
             self.__dict__["_authors"] = [link.author for link in links]
         return self.__dict__["_authors"]
 
+    def get_end_bios(self) -> list[Author]:
+        """Authors whose bio closes the article: those without an author-bio block already."""
+        in_body = {
+            block.value["author"].pk
+            for block in self.body
+            if block.block_type == "author_bio" and block.value["author"] is not None
+        }
+        return [author for author in self.get_authors() if author.pk not in in_body]
+
     def get_categories(self) -> list[BlogCategory]:
         if "_categories" not in self.__dict__:
             self.__dict__["_categories"] = list(self.categories.all())
@@ -528,6 +537,7 @@ class BlogPage(PracticePage):
         context = super().get_context(request, *args, **kwargs)
         categories = self.get_categories()
         context["authors"] = self.get_authors()
+        context["end_bios"] = self.get_end_bios() if self.show_author_bios else []
         context["categories"] = categories
         context["tags"] = self.get_tags()
         context["related_articles"] = self.get_related_articles(categories)

@@ -209,3 +209,31 @@ def test_every_page_type_can_be_scheduled_and_keeps_revisions(index, kind):
         call_command("publish_scheduled")
     page.refresh_from_db()
     assert page.live and page.title == "Goes live later"
+
+
+def test_an_author_already_shown_by_a_bio_block_is_not_repeated_at_the_end(client, index):
+    shown, other = make_author(name="Shown Once"), make_author(name="Second Writer")
+    body = [("author_bio", {"author": shown.pk, "heading": "Written by"})]
+    html = client.get(make_article(index, body=body, authors=[shown, other]).url).content.decode()
+    assert html.count('class="author-card__name">Dr. Shown Once') == 1
+    assert html.count('class="author-card__name">Dr. Second Writer') == 1
+
+
+def test_article_body_api_representation_expands_images_snippets_and_rich_text(index):
+    import json
+
+    from tests.blog.factories import every_block, make_cta, make_image
+
+    author = make_author()
+    article = make_article(index, body=every_block(make_image(), make_cta(), author))
+    data = json.loads(json.dumps(article.body.stream_block.get_api_representation(article.body)))
+    by_type = {block["type"]: block["value"] for block in data}
+    assert set(by_type) == set(BlogPage.body.field.stream_block.child_blocks)
+    assert by_type["image"]["image"]["url"].startswith("/")
+    assert by_type["image"]["image"]["alt"] == "A calm room"
+    assert by_type["heading"]["anchor"] == "first-section"
+    assert by_type["cta"]["snippet"]["button"]["href"] == "tel:+14085550142"
+    bio = by_type["author_bio"]["author"]
+    assert bio["license"]["number"] == "LMFT 000777"
+    assert bio["headshot"]["renditions"]["small"]["url"]
+    assert by_type["paragraph"] == "<p>A paragraph of body text.</p>"
