@@ -26,13 +26,6 @@ from home.blocks import (
 from leads.blocks import ConsultationFormBlock
 
 
-def _first_author():
-    from .models import Author
-
-    author = Author.objects.order_by("pk").first()
-    return {"author": author.pk if author else None}
-
-
 class AuthorChooserBlock(BulkChooserMixin, SnippetChooserBlock):
     """Chooses an ``Author``; headshots and their renditions come in the same few queries."""
 
@@ -61,12 +54,20 @@ class AuthorBioBlock(blocks.StructBlock):
     author = AuthorChooserBlock(help_text="Edit the bio once under Authors; it changes here too.")
     heading = blocks.CharBlock(required=False, max_length=120, default="About the author")
 
+    def get_preview_value(self):
+        """The preview shows the first author on file, so editors see a real bio."""
+        from .models import Author
+
+        value = super().get_preview_value()
+        value["author"] = Author.objects.order_by("pk").first()
+        return value
+
     class Meta:
         icon = "user"
         label = "Author bio"
         description = "An author's photo, credentials, license and short bio."
         template = "blocks/author_bio.html"
-        preview_value = _first_author
+        preview_value = {"heading": "About the author"}
 
 
 class ArticleStreamBlock(blocks.StreamBlock):
