@@ -18,7 +18,7 @@ pytestmark = [
     pytest.mark.faults,
     pytest.mark.worker,
     pytest.mark.smtp,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 State = Notification.State
@@ -44,7 +44,7 @@ def test_a_broker_outage_never_fails_intake_and_every_lead_is_delivered_once(
     else:
         redis_server.freeze()
 
-    with ThreadPoolExecutor(max_workers=10) as pool:
+    with ThreadPoolExecutor(max_workers=5) as pool:
         answers = list(pool.map(lambda n: post_lead(web.url, n), range(leads)))
     statuses = Counter(status for status, _ in answers)
     slowest = max(seconds for _, seconds in answers)
