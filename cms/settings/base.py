@@ -401,4 +401,4 @@ LOGGING = {
 
 # Public pages (home.caching): shared caches may keep a page this many seconds, then revalidate
 # with its ETag (a 304 when nothing on the page changed).
-PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
+PUBLIC_PAGE_MAX_AGE = 300

@@ -1,6 +1,7 @@
 """axe-core (from npm) finds no WCAG 2.1 A/AA violations on the public pages, in Chromium."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -62,9 +63,15 @@ def test_public_page_has_no_wcag_21_aa_violations(
     page, live_server, site, artifacts_dir, name, path
 ):
     url = live_server.url + site.get(path, path)
-    violations = axe_violations(page, url)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    violations = axe_violations(page)
     page.screenshot(path=str(artifacts_dir / f"axe-{name}.png"), full_page=True)
     assert violations == []
+    other_hosts = {u for u in requested if urlsplit(u).netloc != urlsplit(live_server.url).netloc}
+    assert other_hosts == set(), "public pages must not load anything from another host"
 
 
 def test_axe_does_report_a_violation(page):
