@@ -30,14 +30,12 @@ class NoRecipients(Exception):
 
 
 def lead_admin_url(lead: Lead) -> str:
-    """The absolute URL of the lead in the admin, built from SITE_URL."""
-    for name in ("leads_lead:edit", "leads:edit", "wagtailsnippets_leads_lead:edit"):
-        try:
-            path = reverse(name, args=[lead.pk])
-        except NoReverseMatch:
-            continue
-        return settings.SITE_URL + path
-    return settings.SITE_URL + reverse("wagtailadmin_home")
+    """The absolute URL of the lead in the admin (the Leads viewset), built from SITE_URL."""
+    try:
+        path = reverse("leads_lead:edit", args=[lead.pk])
+    except NoReverseMatch:
+        path = reverse("wagtailadmin_home")
+    return settings.SITE_URL + path
 
 
 def notification_settings(lead: Lead) -> LeadNotificationSettings | None:

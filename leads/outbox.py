@@ -87,8 +87,12 @@ def _publish_in_thread(ids: list[int], outcome: dict[str, bool]) -> None:
         outcome["ok"] = True
 
 
-def publish_now(ids: list[int]) -> None:
-    """Publish on a fresh connection with short socket timeouts and no retries (may raise)."""
+def publish_now(ids: list[int], published: list[int] | None = None) -> None:
+    """Publish on one fresh connection with short socket timeouts and no retries (may raise).
+
+    Each id that reached the broker is appended to `published`, so a caller knows which ones
+    are left when it raises halfway.
+    """
     from celery import current_app
 
     from leads.tasks import notify
@@ -103,6 +107,8 @@ def publish_now(ids: list[int]) -> None:
     ) as connection:
         for notification_id in ids:
             notify.apply_async((notification_id,), connection=connection, retry=False)
+            if published is not None:
+                published.append(notification_id)
 
 
 def annotate_notification_problems(leads: QuerySet[Lead]) -> QuerySet[Lead]:

@@ -102,22 +102,19 @@ def relay_notifications() -> int:
 
     reclaim_stuck()
     ids = claim_due()
-    published = 0
-    for notification_id in ids:
-        try:
-            publish_now([notification_id])
-        except Exception as exc:
-            # Broker unavailable: release the rest so the next run publishes them at once.
-            Notification.objects.filter(pk__in=ids[published:]).update(claimed_at=None)
-            logger.warning(
-                "Relay published %d of %d due notification(s); broker error %s.",
-                published,
-                len(ids),
-                exc.__class__.__name__,
-            )
-            break
-        published += 1
-    return published
+    published: list[int] = []
+    try:
+        publish_now(ids, published)
+    except Exception as exc:
+        # Broker unavailable: release the rest so the next run publishes them at once.
+        Notification.objects.filter(pk__in=ids[len(published) :]).update(claimed_at=None)
+        logger.warning(
+            "Relay published %d of %d due notification(s); broker error %s.",
+            len(published),
+            len(ids),
+            exc.__class__.__name__,
+        )
+    return len(published)
 
 
 def reclaim_stuck() -> int:

@@ -36,7 +36,13 @@ CANARY = {
 def no_publish(monkeypatch):
     """Record what would be published instead of talking to a broker."""
     published: list[int] = []
-    monkeypatch.setattr(outbox, "publish_now", published.extend)
+
+    def publish_now(ids, progress=None):
+        published.extend(ids)
+        if progress is not None:
+            progress.extend(ids)
+
+    monkeypatch.setattr(outbox, "publish_now", publish_now)
     return published
 
 
@@ -104,7 +110,7 @@ def test_publish_gives_up_within_the_deadline_and_never_raises(monkeypatch):
     assert (timezone.now() - started).total_seconds() < 1
     release.set()
 
-    def broken(ids):
+    def broken(ids, progress=None):
         raise ConnectionRefusedError
 
     monkeypatch.setattr(outbox, "publish_now", broken)
@@ -278,7 +284,7 @@ def test_relay_publishes_due_rows_once_per_lease_and_skips_future_ones(db, no_pu
 
 
 def test_relay_releases_its_claims_when_the_broker_is_down(db, monkeypatch):
-    def down(ids):
+    def down(ids, progress=None):
         raise ConnectionRefusedError
 
     monkeypatch.setattr(outbox, "publish_now", down)
@@ -291,6 +297,21 @@ def test_relay_releases_its_claims_when_the_broker_is_down(db, monkeypatch):
             "claimed_at", flat=True
         )
     ) == [None, None]
+
+
+def test_relay_releases_only_what_it_could_not_publish(db, monkeypatch):
+    def dies_after_two(ids, progress):
+        progress.extend(ids[:2])
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(outbox, "publish_now", dies_after_two)
+    with transaction.atomic():
+        rows = [queue_notifications(make_lead())[0] for _ in range(3)]
+    Notification.objects.update(claimed_at=None)
+
+    assert tasks.relay_notifications() == 2
+    claimed = dict(Notification.objects.values_list("pk", "claimed_at"))
+    assert [claimed[row.pk] is not None for row in rows] == [True, True, False]
 
 
 def test_relay_reclaims_rows_stuck_in_sending(db, no_publish, settings):
