@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -115,6 +116,28 @@ def test_publish_gives_up_within_the_deadline_and_never_raises(monkeypatch):
 
     monkeypatch.setattr(outbox, "publish_now", broken)
     assert outbox.publish([1]) is False
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+def test_publish_to_a_broken_private_redis_gives_up_within_a_second(
+    redis_server, publish_to, outage
+):
+    publish_to(redis_server.url)
+    assert outbox.publish([1]) is True  # the broker answers: published
+    if outage == "stopped":
+        redis_server.stop()
+    else:
+        redis_server.freeze()
+
+    timings = []
+    for _ in range(3):
+        started = time.monotonic()
+        assert outbox.publish([1]) is False
+        timings.append(time.monotonic() - started)
+    if outage == "frozen":
+        redis_server.thaw()
+    assert max(timings) < outbox.PUBLISH_DEADLINE + 0.25, timings
 
 
 def test_notify_sends_once_and_a_second_run_does_nothing(db, no_publish, settings):
