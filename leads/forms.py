@@ -71,7 +71,7 @@ class LeadForm(forms.Form):
         error_messages={"required": "Please tell us your name."},
     )
     email = SingleLineEmailField(
-        label="Email",
+        label="Email address",
         max_length=254,
         error_messages={
             "required": "Please give an email address so we can reply.",
@@ -79,7 +79,7 @@ class LeadForm(forms.Form):
         },
     )
     phone = SingleLineField(
-        label="Phone",
+        label="Phone number",
         max_length=32,
         required=False,
         help_text="US number, e.g. (408) 555-0142. Needed if you prefer a call or a text.",

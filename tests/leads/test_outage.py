@@ -7,7 +7,7 @@ from celery import current_app
 
 from leads.models import Lead, Notification
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
