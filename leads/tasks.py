@@ -59,9 +59,13 @@ def notify(notification_id: int) -> str:
     ).update(state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return "skipped"
-    notification = Notification.objects.select_related("lead", "lead__source_page").get(
-        pk=notification_id
+    notification = (
+        Notification.objects.select_related("lead", "lead__source_page")
+        .filter(pk=notification_id)
+        .first()
     )
+    if notification is None:
+        return "gone"  # the lead was erased in the meantime
     try:
         build_message(notification).send(fail_silently=False)
     except Exception as exc:
