@@ -118,7 +118,13 @@ class PracticePage(Page):
     # HTTP ------------------------------------------------------------------------------------
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
+        # Every rich text link target of the page is loaded in one query, not one per block.
+        from home.api_prefetch import rich_text_links
+
+        with rich_text_links([self]):
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
         return cache_public_page(request, response)
 
 

@@ -69,6 +69,21 @@ def test_article_queries_do_not_grow_with_blocks_authors_or_related(client, inde
     assert large_count == small_count
 
 
+def test_article_queries_do_not_grow_with_internal_links_in_rich_text(client, index):
+    targets = [make_article(index) for _ in range(3)]
+
+    def linked(count):
+        body = [
+            ("paragraph", f'<p>See <a linktype="page" id="{targets[n % 3].pk}">this</a>.</p>')
+            for n in range(count)
+        ]
+        return make_article(index, body=body)
+
+    small, large = linked(3), linked(30)
+    assert f'href="{targets[2].url}"' in client.get(large.url).content.decode()
+    assert queries_for(client, large.url) == queries_for(client, small.url)
+
+
 def test_related_articles_fall_back_to_shared_category_without_more_queries(client, index):
     category = make_category()
     few = make_article(index, categories=[category])
