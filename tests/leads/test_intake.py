@@ -135,3 +135,24 @@ def test_database_down_gives_503_naming_the_phone(post_form, post_api, settings,
     api = post_api()
     assert api.status_code == 503
     assert "(408) 555-0142" in api.json()["message"]
+
+
+def test_contact_page_form_links_the_privacy_policy_and_records_its_source(client, post_form):
+    from tests.blog.factories import make_contact_page, make_site
+
+    home = make_site()
+    make_contact_page(home)
+    privacy = home.add_child(instance=Page(title="Privacy", slug="privacy"))
+    from wagtail.models import Site
+
+    from home.models import PracticeSettings
+
+    practice = PracticeSettings.for_site(Site.objects.get(is_default_site=True))
+    practice.privacy_policy_page = privacy
+    practice.save()
+
+    html = client.get("/contact/").content.decode()
+    assert 'action="/consultation/"' in html
+    assert "Read the privacy policy" in html and 'href="/privacy/"' in html
+    contact_id = Page.objects.get(slug="contact").pk
+    assert f'name="source_page" value="{contact_id}"' in html
