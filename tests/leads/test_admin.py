@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -210,3 +211,19 @@ def test_dashboard_panel_counts_new_leads_for_managers_only(client):
     assert "<strong>2</strong> new requests" in client.get("/admin/").content.decode()
     client.force_login(make_user("ed", "Editors"))
     assert "new request" not in client.get("/admin/").content.decode()
+
+
+def test_filters_by_received_date_and_source_page(manager_client):
+    from wagtail.models import Page
+
+    source = Page.objects.get(depth=2)
+    old = make_lead(name="Old Request", email="old@example.org")
+    Lead.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=40))
+    make_lead(name="From Article", email="article@example.org", source_page=source)
+    index = reverse("leads_lead:index")
+
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    recent = manager_client.get(index, {"received_at_from": since}).content.decode()
+    assert "From Article" in recent and "Old Request" not in recent
+    by_source = manager_client.get(index, {"source_page": source.pk}).content.decode()
+    assert "From Article" in by_source and "Old Request" not in by_source
