@@ -45,3 +45,28 @@ def test_request_is_stored_within_a_second_and_waits_in_the_outbox(
     assert notification.sent_at is None
     # The publish after commit really was tried against the dead broker, and gave up quietly.
     assert any(record.name == "leads.outbox" for record in caplog.records)
+
+
+@pytest.fixture
+def postgres_down(settings):
+    """The app's database connection pointed at a closed port, as if PostgreSQL had stopped."""
+    from django.db import connection
+
+    settings.LEADS_FALLBACK_PHONE = "(408) 555-0142"
+    connection.close()
+    original = connection.settings_dict["PORT"]
+    connection.settings_dict["PORT"] = "1"
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = original
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("entry", ["html", "api"])
+def test_postgres_down_answers_503_naming_the_phone(entry, post_form, post_api, postgres_down):
+    response = post_form() if entry == "html" else post_api()
+
+    assert response.status_code == 503
+    text = response.content.decode() if entry == "html" else response.json()["message"]
+    assert "(408) 555-0142" in text
+    assert response["Retry-After"]
