@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v2/openapi.json", home_api.openapi_view(api_router), name="openapi"),
     path("api/v2/ping/", home_api.ping, name="api-ping"),
     path("api/v2/", api_router.urls),
+    re_path(r"^api/", home_api.not_found),
 ]
 
 if settings.DEBUG:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 from rest_framework.response import Response
 from wagtail.api import APIField
@@ -50,6 +50,30 @@ from home.openapi import (
     register_snippet_schema,
 )
 
+MAX_OFFSET = 2**31 - 1
+
+
+class PublicAPIMixin(OpenAPIDescribed):
+    """What every endpoint of ours shares: described in OpenAPI, refuses NUL in parameters."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            raise BadRequestError("query parameters must not contain null characters")
+        for name in ("limit", "offset", "id"):
+            value = request.GET.get(name)
+            if value is not None and not (value.isascii() and value.isdigit()):
+                raise BadRequestError(f"{name} must be a whole number")
+        if "limit" in request.GET and int(request.GET["limit"]) < 1:
+            raise BadRequestError("limit must be at least 1")
+        if int(request.GET.get("offset", "0")) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        if request.GET.get("search_operator", "and") not in {"and", "or"}:
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        if request.GET.get("type", None) == "":
+            raise BadRequestError("type must name a page type")
+
+
 # Pages ----------------------------------------------------------------------------------------
 
 PAGE_QUERYSETS: dict[type, Callable[[QuerySet], QuerySet]] = {}
@@ -65,7 +89,7 @@ def prepare_pages(queryset: QuerySet) -> QuerySet:
     return prepare(queryset) if prepare else queryset
 
 
-class PagesAPIViewSet(OpenAPIDescribed, WagtailPagesAPIViewSet):
+class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
     """Wagtail's pages endpoint: public pages only, batched loading, final HTML rich text."""
 
     known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters - {
@@ -123,6 +147,15 @@ class PagesAPIViewSet(OpenAPIDescribed, WagtailPagesAPIViewSet):
             data = self.get_serializer(page).data
         return Response(data)
 
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except BadRequestError as exc:
+            # child_of/descendant_of/ancestor_of name a page that is not public: not found.
+            if str(exc).endswith("page doesn't exist"):
+                raise Http404(str(exc)) from exc
+            raise
+
     def find_object(self, queryset, request):
         if "html_path" in request.GET and "\x00" in request.GET["html_path"]:
             raise BadRequestError("html_path must not contain null characters")
@@ -140,7 +173,18 @@ class PagesAPIViewSet(OpenAPIDescribed, WagtailPagesAPIViewSet):
             _param("html_path", "A public path such as `/articles/my-article/`."),
             _param("id", "A page id.", {"type": "integer"}),
         ]
-        return item, item, PAGE_FILTER_PARAMS, find
+        labels = sorted(model._meta.label for model in public_page_models())
+        params = [
+            _param(
+                "type",
+                "Only pages of this type; its own fields can then be asked for with `fields`.",
+                {"type": "string", "enum": labels},
+            )
+            if param["name"] == "type"
+            else param
+            for param in PAGE_FILTER_PARAMS
+        ]
+        return item, item, params, find
 
 
 # Images and documents -------------------------------------------------------------------------
@@ -151,7 +195,7 @@ def _public_collections_only(queryset: QuerySet) -> QuerySet:
     return queryset.exclude(collection__in=list(restricted))
 
 
-class ImagesAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
+class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     """Images in public collections, with alt text and renditions for `srcset`."""
 
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
@@ -194,7 +238,7 @@ def _document_url(document) -> str:
     return document.url
 
 
-class DocumentsAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
+class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     """Documents in public collections: title and download URL."""
 
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
@@ -234,7 +278,7 @@ class DocumentsAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
 # Snippets -------------------------------------------------------------------------------------
 
 
-class SnippetAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
+class SnippetAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     """A snippet endpoint whose items are the snippet's public `api_representation`."""
 
     filter_backends = [OrderingFilter]
@@ -363,7 +407,7 @@ def practice_representation(practice: PracticeSettings, context: dict) -> dict[s
     }
 
 
-class PracticeAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
+class PracticeAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
     """`/api/v2/practice/`: one object, the requested site's practice details."""
 
     name = "practice"
@@ -394,6 +438,11 @@ class PracticeAPIViewSet(OpenAPIDescribed, BaseAPIViewSet):
             "$ref": "#/components/schemas/Practice"
         }
         return {base: paths[base]}
+
+
+def not_found(request, *args, **kwargs):
+    """Anything under /api/ that no endpoint serves: a JSON 404, not the site's HTML page."""
+    return JsonResponse({"message": "not found"}, status=404)
 
 
 @require_GET

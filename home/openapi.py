@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from wagtail import blocks
@@ -285,8 +286,12 @@ def _param(name: str, description: str, schema: JSON | None = None, *, where="qu
 
 
 PAGING_PARAMS = [
-    _param("limit", "Items per page (default 20, at most 20).", {"type": "integer", "minimum": 1}),
-    _param("offset", "Items to skip.", {"type": "integer", "minimum": 0}),
+    _param(
+        "limit",
+        f"Items per page (default 20, at most {settings.WAGTAILAPI_LIMIT_MAX}).",
+        {"type": "integer", "minimum": 1, "maximum": settings.WAGTAILAPI_LIMIT_MAX},
+    ),
+    _param("offset", "Items to skip.", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
     _param(
         "fields",
         "Comma-separated fields to add (`*` for all, `-name` to drop, `_` to start empty).",
@@ -296,11 +301,14 @@ PAGING_PARAMS = [
     _param("search_operator", "`and` or `or`.", {"type": "string", "enum": ["and", "or"]}),
 ]
 
+PAGE_ID: JSON = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+PAGE_REF: JSON = {"type": "string", "pattern": "^(root|[1-9][0-9]{0,8})$"}
+
 PAGE_FILTER_PARAMS = [
     _param("type", "Page type, `app_label.ModelName` (e.g. `blog.BlogPage`); comma-separated."),
-    _param("child_of", "A page id (or `root`): only its children.", {"type": "string"}),
-    _param("descendant_of", "A page id (or `root`): only pages beneath it.", {"type": "string"}),
-    _param("ancestor_of", "A page id: only its ancestors.", {"type": "integer"}),
+    _param("child_of", "A page id (or `root`): only its children.", PAGE_REF),
+    _param("descendant_of", "A page id (or `root`): only pages beneath it.", PAGE_REF),
+    _param("ancestor_of", "A page id: only its ancestors.", PAGE_ID),
     _param("tag", "A tag name: articles with that tag."),
     _param("category", "A category slug: articles in that category."),
     _param("author", "An author slug: articles by that author."),
@@ -320,7 +328,10 @@ def _json_response(description: str, schema: JSON) -> JSON:
 
 
 def _errors(*codes: int) -> dict[str, JSON]:
-    texts = {400: "Bad request (unknown parameter or value).", 404: "Not found."}
+    texts = {
+        400: "Bad request (unknown parameter or value).",
+        404: "Not found (for a listing: the page named by a tree filter).",
+    }
     return {
         str(code): {
             "description": texts[code],
@@ -361,7 +372,7 @@ def endpoint_paths(
                 "responses": {
                     "200": _json_response(f"A page of {name}.", listing_schema(item)),
                     **NOT_MODIFIED,
-                    **_errors(400),
+                    **_errors(400, 404),
                 },
             }
         },
@@ -370,7 +381,7 @@ def endpoint_paths(
                 "operationId": f"{name}_detail",
                 "tags": [name],
                 "parameters": [
-                    _param("id", "The id.", {"type": "integer"}, where="path"),
+                    _param("id", "The id.", {"type": "integer", "minimum": 1}, where="path"),
                     PAGING_PARAMS[2],
                 ],
                 "responses": {

@@ -9,8 +9,9 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
-from tests.api.factories import make_shared, make_site
+from tests.api.factories import ensure_tree_roots, make_shared, make_site
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +26,13 @@ def _fresh_cache() -> Iterator[None]:
 def site_content(db) -> dict[str, Any]:
     home, index = make_site()
     return {"home": home, "index": index, "shared": make_shared(index)}
+
+
+@pytest.fixture
+def demo_content(db) -> None:
+    """`load_demo_content`, on a tree whose root rows a transactional test may have flushed."""
+    ensure_tree_roots()
+    call_command("load_demo_content", verbosity=0)
 
 
 @pytest.fixture

@@ -42,14 +42,25 @@ def make_document(title: str = "Intake checklist"):
     return document
 
 
-def make_site():
-    """Home page at the default site's root and an article index under it."""
-    root = Page.get_first_root_node()
-    if root is None:  # a database built without migrations (pytest --no-migrations)
-        Locale.get_default() if Locale.objects.exists() else Locale.objects.create(
+def ensure_tree_roots() -> Page:
+    """The rows Wagtail's migrations create, which a transactional test's flush removes."""
+    from wagtail.models import Collection
+
+    if not Locale.objects.exists():
+        Locale.objects.create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
+def make_site():
+    """Home page at the default site's root and an article index under it."""
+    root = ensure_tree_roots()
     home = HomePage.objects.first()
     if home is None:
         for page in Page.objects.child_of(root):

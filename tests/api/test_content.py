@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from blog.models import BlogPage
 from tests.api.conftest import text_of, walk
@@ -44,8 +43,7 @@ def _assert_frontend_ready(data: dict) -> None:
             assert block["value"]["author"]["license"]["number"]
 
 
-def test_every_demo_article_is_frontend_ready(client, validator):
-    call_command("load_demo_content", verbosity=0)
+def test_every_demo_article_is_frontend_ready(client, validator, demo_content):
     articles = list(BlogPage.objects.live().public())
     assert articles, "the demo content has articles"
     seen_types = set()

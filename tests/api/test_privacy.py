@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -27,8 +26,7 @@ DRAFT_MARK = "draftcanaryzqx"
 
 
 @pytest.fixture
-def secrets(site_content, settings):
-    call_command("load_demo_content", verbosity=0)
+def secrets(demo_content, site_content, settings):
     Lead.objects.create(
         **CANARY,
         consent_version="test",
