@@ -260,10 +260,11 @@ def publish_to(settings):
     """Point this process's Celery publishing at another broker: `publish_to(redis_server.url)`."""
     from celery import current_app
 
-    previous = current_app.conf.broker_url
+    conf = current_app.conf
+    previous = {key: conf.get(key) for key in ("broker_url", "broker_write_url")}
 
     def point(url: str) -> None:
-        current_app.conf.update(broker_url=url)
+        conf.update(broker_url=url, broker_write_url=url)
 
     yield point
-    current_app.conf.update(broker_url=previous)
+    conf.update(previous)
