@@ -27,13 +27,9 @@ State = Notification.State
 RETRYABLE_STATES = (State.PENDING, State.FAILED)
 
 
-class PermanentError(Exception):
-    """Sending again will not help: the row goes to `dead` at once."""
-
-
 def is_permanent(exc: BaseException) -> bool:
     """5xx SMTP answers, bad headers and missing recipients are permanent; the rest is transient."""
-    if isinstance(exc, PermanentError | NoRecipients | ValueError | smtplib.SMTPNotSupportedError):
+    if isinstance(exc, NoRecipients | ValueError | smtplib.SMTPNotSupportedError):
         return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
