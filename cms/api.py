@@ -8,6 +8,7 @@ from home.api import (
     DocumentsAPIViewSet,
     ImagesAPIViewSet,
     PracticeAPIViewSet,
+    PreviewAPIViewSet,
 )
 
 api_router = WagtailAPIRouter("wagtailapi")
@@ -18,3 +19,4 @@ api_router.register_endpoint("authors", AuthorsAPIViewSet)
 api_router.register_endpoint("ctas", CallToActionAPIViewSet)
 api_router.register_endpoint("categories", CategoriesAPIViewSet)
 api_router.register_endpoint("practice", PracticeAPIViewSet)
+api_router.register_endpoint("preview", PreviewAPIViewSet)

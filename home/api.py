@@ -32,6 +32,7 @@ from home.api_fields import (
     nullable,
 )
 from home.api_prefetch import prefetch_streams, rich_text_links
+from home.api_preview import PreviewError, load_preview
 from home.api_representation import image_representation, snippet_representation
 from home.blocks import CallToActionBlock, EmbedBlock, HeadingBlock, ImageBlock, ProfileLinkBlock
 from home.models import CallToAction, PracticeSettings
@@ -436,6 +437,75 @@ class PracticeAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
         operation["parameters"] = []
         operation["responses"]["200"]["content"]["application/json"]["schema"] = {
             "$ref": "#/components/schemas/Practice"
+        }
+        return {base: paths[base]}
+
+
+class PreviewAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """`/api/v2/preview/?content_type=&token=`: a draft, shaped like the pages detail."""
+
+    name = "preview"
+    model = Page
+
+    def listing_view(self, request):
+        content_type = request.GET.get("content_type", "")
+        token = request.GET.get("token", "")
+        if not content_type or not token:
+            raise BadRequestError("content_type and token are required")
+        try:
+            page = load_preview(content_type, token)
+        except (PreviewError, LookupError, ValueError) as exc:
+            raise Http404("no preview for this token") from exc
+        router = request.wagtailapi_router
+        endpoint = router._endpoints["pages"]
+        serializer_class = endpoint._get_serializer_class(router, type(page), [], show_details=True)
+        context = {
+            "request": request,
+            "view": self,
+            "router": router,
+            "_wagtail_rich_text_format": "html",
+            "base_queryset": Page.objects.live().public(),
+        }
+        with rich_text_links([page]):
+            data = serializer_class(page, context=context).data
+        response = Response(data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @classmethod
+    def get_urlpatterns(cls):
+        from django.urls import path
+
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+    @classmethod
+    def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
+        paths = endpoint_paths(base, name, {}, {}, [], [])
+        operation = paths[base]["get"]
+        operation["description"] = (
+            "The draft an editor is previewing, in the shape of `/pages/{id}/`. The frontend "
+            "preview URL receives `content_type` and `token`; the token expires."
+        )
+        required = {"required": True}
+        operation["parameters"] = [
+            {**_param("content_type", "e.g. `blog.blogpage`."), **required},
+            {**_param("token", "The preview token."), **required},
+        ]
+        operation["responses"] = {
+            "200": {
+                "description": "The draft.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "anyOf": [
+                                {"$ref": f"#/components/schemas/{model.__name__}"}
+                                for model in public_page_models()
+                            ]
+                        }
+                    }
+                },
+            },
+            **{code: paths[base + "{id}/"]["get"]["responses"][code] for code in ("400", "404")},
         }
         return {base: paths[base]}
 

@@ -376,6 +376,16 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = env_int("API_LIMIT_MAX", 50)
 # Served from the content cache unless listed here (writes, liveness, per-token previews).
 API_CACHE_EXCLUDE = ("/api/v2/leads/", "/api/v2/ping/", "/api/v2/preview/")
+# Headless preview (home/api_preview.py): the frontend that shows drafts, per site hostname or
+# `default`, and how long a preview token lives.
+HEADLESS_PREVIEW_URLS = {
+    key.strip(): value.strip()
+    for key, _, value in (item.partition("=") for item in env_list("HEADLESS_PREVIEW_URLS"))
+    if value.strip()
+}
+if env("HEADLESS_PREVIEW_URL"):
+    HEADLESS_PREVIEW_URLS.setdefault("default", env("HEADLESS_PREVIEW_URL"))
+HEADLESS_PREVIEW_SECONDS = env_int("HEADLESS_PREVIEW_SECONDS", 900)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

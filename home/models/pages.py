@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.api_fields import image_field, jsonld_field, seo_field
+from home.api_preview import HeadlessPreviewMixin
 from home.blocks import PageStreamBlock
 from home.caching import cache_public_page
 from home.seo import breadcrumb_schema, graph, organisation_schema
@@ -32,7 +33,7 @@ SEO_HELP = {
 }
 
 
-class PracticePage(Page):
+class PracticePage(HeadlessPreviewMixin, Page):
     """Base of every public page type: SEO fallbacks, structured data and HTTP caching."""
 
     social_image = models.ForeignKey(
