@@ -154,6 +154,9 @@ def test_status_change_and_note_are_recorded_with_who_and_when(manager_client):
 
 
 def test_not_spam_action_restores_the_lead_and_queues_its_notification(manager_client, lead):
+    edit = manager_client.get(reverse("leads_lead:edit", args=[lead.pk])).content.decode()
+    assert f'formaction="/admin/leads/lead/not-spam/{lead.pk}/"' in edit
+    assert "honeypot filled" in edit  # staff see why it was flagged
     response = manager_client.post(reverse("leads_lead:not_spam", args=[lead.pk]))
     assert response.status_code == 302
     lead.refresh_from_db()

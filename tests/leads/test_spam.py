@@ -193,3 +193,19 @@ def test_no_recaptcha_script_when_keys_are_not_configured(client):
     response = client.get("/consultation/")
     assert "recaptcha" not in response.content.decode().lower()
     assert "google.com" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("version", "script", "widget"),
+    [
+        ("v3", "api.js?render=public-test-key", 'name="recaptcha_token"'),
+        ("v2-checkbox", 'recaptcha/api.js"', 'class="g-recaptcha" data-sitekey="public-test-key"'),
+        ("v2-invisible", "api.js?render=explicit", 'data-size="invisible"'),
+    ],
+)
+def test_each_recaptcha_version_renders_its_widget(recaptcha, client, version, script, widget):
+    recaptcha.RECAPTCHA_VERSION = version
+    html = client.get("/consultation/").content.decode()
+    assert script in html and widget in html
+    assert f'data-recaptcha="{version}"' in html
+    assert "/static/leads/consultation-form.js" in html
