@@ -64,7 +64,7 @@ def consultation_form_context(
         }
         if request is not None:
             for name in UTM_FIELDS:
-                initial[name] = request.GET.get(name, "")[:100]
+                initial[name] = _plain(request.GET.get(name, ""), 100)
             initial["referrer"] = _external_referrer_host(request)
         form = LeadForm(initial=initial, auto_id=_auto_id(block_id))
     recaptcha = settings.RECAPTCHA_ENABLED
@@ -83,6 +83,15 @@ def consultation_form_context(
         "recaptcha_public_key": settings.RECAPTCHA_PUBLIC_KEY,
         "visible_fields": [form[name] for name in LeadForm.visible_fields_order],
     }
+
+
+def _plain(value: str, limit: int) -> str:
+    """A query value made safe for a hidden field: no control characters, bounded length.
+
+    Otherwise an odd campaign link (a line break in utm_source) would make the form refuse to
+    send for a genuine visitor.
+    """
+    return "".join(char for char in value if char.isprintable())[:limit].strip()
 
 
 def _auto_id(block_id: str) -> str:

@@ -156,3 +156,12 @@ def test_contact_page_form_links_the_privacy_policy_and_records_its_source(clien
     assert "Read the privacy policy" in html and 'href="/privacy/"' in html
     contact_id = Page.objects.get(slug="contact").pk
     assert f'name="source_page" value="{contact_id}"' in html
+
+
+def test_odd_campaign_link_does_not_block_the_form(client):
+    page = client.get(
+        "/consultation/", {"utm_source": "news\r\nletter\x00", "utm_medium": "x" * 300}
+    )
+    html = page.content.decode()
+    assert 'name="utm_source" value="newsletter"' in html
+    assert 'name="utm_medium" value="' + "x" * 100 + '"' in html
