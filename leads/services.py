@@ -157,7 +157,10 @@ def _check_recaptcha(token: str) -> tuple[str | None, bool]:
 def _referrer_host(value: str) -> str:
     if not value:
         return ""
-    host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    try:
+        host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket: keep nothing rather than fail
+        return ""
     return host[:255]
 
 

@@ -101,11 +101,13 @@ def _auto_id(block_id: str) -> str:
 
 def _external_referrer_host(request: HttpRequest) -> str:
     """The host that sent the visitor to the page, when it is not this site."""
-    referrer = request.META.get("HTTP_REFERER", "")
-    host = urlsplit(referrer).hostname or ""
+    try:
+        host = urlsplit(request.META.get("HTTP_REFERER", "")).hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
     if not host or host == request.get_host().split(":")[0]:
         return ""
-    return host[:255]
+    return _plain(host, 255)
 
 
 def practice_phone() -> str:

@@ -165,3 +165,10 @@ def test_odd_campaign_link_does_not_block_the_form(client):
     html = page.content.decode()
     assert 'name="utm_source" value="newsletter"' in html
     assert 'name="utm_medium" value="' + "x" * 100 + '"' in html
+
+
+@pytest.mark.parametrize("referrer", ["http://[::1", "https://[bad/", "//[x"])
+def test_malformed_referrer_is_ignored_not_a_500(client, post_api, referrer):
+    assert client.get("/consultation/", HTTP_REFERER=referrer).status_code == 200
+    assert post_api(referrer=referrer).status_code == 201
+    assert Lead.objects.get().referrer_host == ""
