@@ -32,8 +32,24 @@ def make_image(title: str = "", size: tuple[int, int] = (800, 600), description:
     return image
 
 
+def ensure_wagtail_tree() -> None:
+    """Wagtail's locale, root collection and root page, which a transactional test's flush drops."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 def make_site(**settings_fields):
     """The home page as the default site's root, with the demo practice's contact details."""
+    ensure_wagtail_tree()
     home = load_home()
     practice = PracticeSettings.for_site(Site.objects.get(is_default_site=True))
     defaults = {

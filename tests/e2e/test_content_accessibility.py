@@ -7,7 +7,14 @@ import pytest
 from django.core.management import call_command
 
 from blog.models import BlogIndexPage
-from tests.blog.factories import every_block, make_article, make_author, make_cta, make_image
+from tests.blog.factories import (
+    ensure_wagtail_tree,
+    every_block,
+    make_article,
+    make_author,
+    make_cta,
+    make_image,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +23,10 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
-def site(django_db_serialized_rollback, transactional_db):
+def site(transactional_db):
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` at the repository root (make install-dev)")
+    ensure_wagtail_tree()
     call_command("load_demo_content", verbosity=0)
     index = BlogIndexPage.objects.get()
     article = make_article(

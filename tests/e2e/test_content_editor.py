@@ -12,7 +12,7 @@ PASSWORD = "s3cret-pass!"
 
 
 @pytest.fixture
-def editor_site(django_db_serialized_rollback, transactional_db):
+def editor_site(transactional_db):
     index = make_index(make_site())
     get_user_model().objects.create_superuser("editor", "editor@example.com", PASSWORD)
     return {
