@@ -364,7 +364,7 @@ def export_person(email: str) -> dict[str, Any]:
                 "spam_reason": lead.spam_reason,
                 "is_duplicate": lead.is_duplicate,
                 "captcha_unverified": lead.captcha_unverified,
-                "ip_hash_held": bool(lead.ip_hash),
+                "ip_hash": lead.ip_hash,
                 "history": [
                     {
                         "kind": activity.kind,

@@ -100,6 +100,7 @@ def test_export_person_prints_everything_held(post_form, post_api, client):
     assert first["phone"] == "+14085550199"
     assert any(entry["note"] for request in data["requests"] for entry in request["history"])
     assert all(request["consent_version"] for request in data["requests"])
+    assert all(len(request["ip_hash"]) == 64 for request in data["requests"])  # hash, no address
 
 
 def rows_containing(text: str) -> dict[str, int]:
