@@ -70,6 +70,18 @@ class AuthorBioBlock(blocks.StructBlock):
         preview_value = {"heading": "About the author"}
 
 
+# Element ids the article template uses; a heading anchor must not take one of them.
+RESERVED_ANCHORS = {
+    "main",
+    "toc-heading",
+    "about-authors",
+    "related-heading",
+    "consultation-form",
+    "footer-contact",
+    "footer-social",
+}
+
+
 class ArticleStreamBlock(blocks.StreamBlock):
     """Everything an article's body can hold; the child names are the API's JSON contract."""
 
@@ -94,7 +106,16 @@ class ArticleStreamBlock(blocks.StreamBlock):
             if child.block_type != "heading":
                 continue
             anchor = child.value.anchor_id()
-            if anchor in seen:
+            if anchor in RESERVED_ANCHORS:
+                errors[index] = StructBlockValidationError(
+                    block_errors={
+                        "anchor": ValidationError(
+                            f"The link name '{anchor}' is used by the page itself; "
+                            "choose another link name."
+                        )
+                    }
+                )
+            elif anchor in seen:
                 errors[index] = StructBlockValidationError(
                     block_errors={
                         "anchor": ValidationError(

@@ -30,10 +30,12 @@ INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
 
 def practice_for(context: dict | None):
     """The practice settings for the request being rendered (cached on the request)."""
+    from wagtail.models import Site
+
     from .models import PracticeSettings
 
     request = (context or {}).get("request")
-    if request is not None:
+    if request is not None and Site.find_for_request(request) is not None:
         return PracticeSettings.for_request(request)
     return PracticeSettings.load_default()
 
@@ -219,6 +221,8 @@ class KeyPointBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = "Point"
+        description = "One point: an optional bold lead term and its explanation."
+        preview_value = {"term": "Sleep", "text": "<p>Lying awake replaying conversations.</p>"}
 
 
 class KeyPointsBlock(blocks.StructBlock):
@@ -250,6 +254,8 @@ class StepBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ol"
         label = "Step"
+        description = "One step: a short title and what to do."
+        preview_value = {"title": "Find support", "text": "<p>You are not alone in this.</p>"}
 
 
 class StepsBlock(blocks.StructBlock):
@@ -357,6 +363,11 @@ class FAQItemBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = "Question"
+        description = "One question and its answer."
+        preview_value = {
+            "question": "Is the first consultation free?",
+            "answer": "<p>Yes, it is a short call to see whether we are a good fit.</p>",
+        }
 
 
 class FAQValue(blocks.StructValue):

@@ -21,6 +21,7 @@ LICENSE_NUMBER = "LMFT 000777"
 
 
 def make_image(title: str = "", size: tuple[int, int] = (800, 600), description: str = ""):
+    ensure_wagtail_tree()
     number = next(_counter)
     buffer = io.BytesIO()
     PILImage.new("RGB", size, (40 + number % 200, 120, 110)).save(buffer, format="PNG")

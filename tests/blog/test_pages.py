@@ -237,3 +237,20 @@ def test_article_body_api_representation_expands_images_snippets_and_rich_text(i
     assert bio["license"]["number"] == "LMFT 000777"
     assert bio["headshot"]["renditions"]["small"]["url"]
     assert by_type["paragraph"] == "<p>A paragraph of body text.</p>"
+
+
+@pytest.mark.parametrize(
+    ("headings", "message"),
+    [
+        (["Signs", "Signs"], "Another heading already uses the link name 'signs'"),
+        (["Main"], "The link name 'main' is used by the page itself"),
+    ],
+)
+def test_heading_anchors_must_be_unique_on_the_page(headings, message):
+    from django.core.exceptions import ValidationError
+
+    block = BlogPage.body.field.stream_block
+    value = block.to_python([{"type": "heading", "value": {"text": t}} for t in headings])
+    with pytest.raises(ValidationError) as raised:
+        block.clean(value)
+    assert message in str(raised.value.as_json_data())
