@@ -88,24 +88,11 @@ def test_health_is_ok_when_everything_answers(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.fixture
-def broker_at(settings):
-    """Point the web process's Celery app at another broker for one test."""
-    from celery import current_app
-
-    original = current_app.conf.broker_url
-
-    def point(url: str) -> None:
-        current_app.conf.broker_url = url
-        current_app.pool.force_close_all()
-
-    yield point
-    point(original)
-
-
 @pytest.mark.redis
-def test_health_names_the_broker_when_redis_stops_and_recovers(client, db, redis_server, broker_at):
-    broker_at(redis_server.url)
+def test_health_names_the_broker_when_redis_stops_and_recovers(
+    client, db, redis_server, publish_to
+):
+    publish_to(redis_server.url)
     assert client.get("/health/").status_code == 200
 
     redis_server.stop()
@@ -120,8 +107,8 @@ def test_health_names_the_broker_when_redis_stops_and_recovers(client, db, redis
 
 
 @pytest.mark.redis
-def test_health_answers_within_3_seconds_when_redis_freezes(client, db, redis_server, broker_at):
-    broker_at(redis_server.url)
+def test_health_answers_within_3_seconds_when_redis_freezes(client, db, redis_server, publish_to):
+    publish_to(redis_server.url)
     redis_server.freeze()
     try:
         started = time.monotonic()

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from celery import current_app
 
 from leads.models import Lead, Notification
 
@@ -11,11 +10,10 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True, serial
 
 
 @pytest.fixture
-def everything_down(redis_server, settings, monkeypatch):
+def everything_down(redis_server, settings, publish_to):
     """A private Redis, stopped: the broker and cache point at it; SMTP at a closed port."""
     redis_server.stop()
-    monkeypatch.setattr(current_app.conf, "broker_url", redis_server.url)
-    monkeypatch.setattr(current_app.conf, "broker_write_url", None, raising=False)
+    publish_to(redis_server.url)
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
