@@ -19,6 +19,12 @@ from tests.blog.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def render_every_time(settings):
+    """Measure the page render itself, not a server-side copy of an earlier response."""
+    settings.CONTENT_CACHE = False
+
+
 @pytest.fixture
 def index(db):
     return make_index(make_site())
