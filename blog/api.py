@@ -33,8 +33,10 @@ def prepare_articles(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("hero_image", "social_image").prefetch_related(
         _renditions("hero_image__renditions"),
         _renditions("social_image__renditions"),
-        Prefetch("article_authors", queryset=authors),
-        _renditions("article_authors__author__headshot__renditions"),
+        # to_attr: a prefetch into modelcluster's own manager makes later filtered queries on
+        # it (BlogPage.get_authors) drop the page filter and return every article's authors.
+        Prefetch("article_authors", queryset=authors, to_attr="api_author_links"),
+        _renditions("api_author_links__author__headshot__renditions"),
         "categories",
         "tags",
     )

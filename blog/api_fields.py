@@ -92,7 +92,10 @@ def category_representation(category: Any) -> dict[str, Any]:
 
 
 def _authors(page: Any, context: dict) -> list[dict[str, Any]]:
-    return [snippet_representation(link.author, context) for link in page.article_authors.all()]
+    links = getattr(page, "api_author_links", None)  # prefetched by blog.api.prepare_articles
+    if links is None:
+        links = page.article_authors.all()
+    return [snippet_representation(link.author, context) for link in links]
 
 
 def _categories(page: Any) -> list[dict[str, Any]]:

@@ -57,6 +57,12 @@ MAX_OFFSET = 2**31 - 1
 class PublicAPIMixin(OpenAPIDescribed):
     """What every endpoint of ours shares: described in OpenAPI, refuses NUL in parameters."""
 
+    def get_renderer_context(self):
+        # Compact JSON: Wagtail indents by 4, which costs a third more bytes and encoding time.
+        context = super().get_renderer_context()
+        context["indent"] = None
+        return context
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):

@@ -201,30 +201,46 @@ def cache_control() -> str:
     return value
 
 
-class ApiResponseCacheMiddleware:
-    """Server-side cache, ETag and 304 for the read-only API.
+class ContentCacheMiddleware:
+    """Server-side cache, ETag and 304 for the read-only API and the public HTML pages.
 
     API responses do not depend on who asks (only public pages are served, to everyone alike), so
-    one entry per host and full path serves every client. The entry is looked up together with the
-    content version in one round trip, and used only when it was made under that version.
+    one entry per host and full path serves every client. HTML pages are stored only when the
+    page itself said it may be shared (`Cache-Control: public` with an ETag, set by
+    home.caching for anonymous visitors, never for pages carrying a CSRF token or nonce), and are
+    served from the cache only to visitors without a session. An entry is looked up together
+    with the content version in one round trip, and used only when it was made under it.
     """
+
+    HTML_HEADERS = ("Cache-Control", "ETag", "Vary", "Content-Language")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.prefix = getattr(settings, "API_CACHE_PREFIX", "/api/v2/")
         self.exclude = tuple(getattr(settings, "API_CACHE_EXCLUDE", ()))
+        self.html_exclude = tuple(getattr(settings, "HTML_CACHE_EXCLUDE", ()))
+        self.enabled = getattr(settings, "CONTENT_CACHE", True)
+
+    def _kind(self, request: HttpRequest) -> str | None:
+        path = request.path
+        if not self.enabled or request.method not in {"GET", "HEAD"}:
+            return None
+        if path.startswith(self.prefix):
+            return None if path.startswith(self.exclude) else "api"
+        if path.startswith(self.html_exclude) or path.startswith(settings.ADMIN_PATH_PREFIXES):
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None  # an editor: gets the user bar, never a shared copy
+        return "html"
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        path = request.path
-        if (
-            request.method not in {"GET", "HEAD"}
-            or not path.startswith(self.prefix)
-            or path.startswith(self.exclude)
-        ):
+        kind = self._kind(request)
+        if kind is None:
             return self.get_response(request)
 
         key = (
             ENTRY_PREFIX
+            + kind
             + hashlib.blake2b(
                 f"{request.get_host()}{request.get_full_path()}".encode(), digest_size=20
             ).hexdigest()
@@ -237,37 +253,57 @@ class ApiResponseCacheMiddleware:
         version = found.get(VERSION_KEY)
         entry = found.get(key)
         if entry is not None and version is not None and entry[0] == version:
-            _, etag, content_type, body = entry
-            response = HttpResponse(body, content_type=content_type)
-            response["ETag"] = etag
+            _, headers, body = entry
+            response = HttpResponse(body)
+            for name, value in headers.items():
+                response[name] = value
             response["X-Cache"] = "hit"
-            return self._finish(request, response, etag)
+            return self._finish(request, response, kind)
 
         if version is None:
             version = content_version()
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
             return response
-        if response.get("Cache-Control", "").startswith(("no-store", "private", "no-cache")):
-            return response
-        body = response.content
-        etag = etag_for(body)
-        response["ETag"] = etag
+        cache_control_header = response.get("Cache-Control", "")
+        if kind == "api":
+            if cache_control_header.startswith(("no-store", "private", "no-cache")):
+                return response
+            response["ETag"] = etag_for(response.content)
+            response["Cache-Control"] = cache_control()
+            patch_vary_headers(response, ["Origin"])
+            stored = {"Content-Type": response["Content-Type"], "ETag": response["ETag"]}
+        else:
+            if (
+                "public" not in cache_control_header
+                or not response.has_header("ETag")
+                or getattr(request, "leads_recaptcha_rendered", False)
+                or hasattr(response, "_csp_config")
+            ):
+                return response
+            stored = {
+                name: response[name]
+                for name in ("Content-Type", *self.HTML_HEADERS)
+                if response.has_header(name)
+            }
         response["X-Cache"] = "miss"
         if not response.cookies and version != "unavailable":
             try:
-                cache.set(key, (version, etag, response["Content-Type"], body), ENTRY_TIMEOUT)
+                cache.set(key, (version, stored, response.content), ENTRY_TIMEOUT)
             except Exception:
                 logger.warning("content cache unavailable storing a response", exc_info=True)
-        return self._finish(request, response, etag)
+        return self._finish(request, response, kind)
 
     @staticmethod
-    def _finish(request: HttpRequest, response: HttpResponse, etag: str) -> HttpResponse:
-        response["Cache-Control"] = cache_control()
-        patch_vary_headers(response, ["Origin"])
-        if etag_matches(request, etag):
+    def _finish(request: HttpRequest, response: HttpResponse, kind: str) -> HttpResponse:
+        if kind == "api":
+            response["Cache-Control"] = cache_control()
+            patch_vary_headers(response, ["Origin"])
+        etag = response.get("ETag", "")
+        if etag and etag_matches(request, etag):
             not_modified = HttpResponseNotModified()
             for header in ("ETag", "Cache-Control", "Vary", "X-Cache"):
-                not_modified[header] = response[header]
+                if response.has_header(header):
+                    not_modified[header] = response[header]
             return not_modified
         return response

@@ -151,8 +151,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
-    # API responses from the content cache skip sessions, auth and the view (home/cache.py).
-    "home.cache.ApiResponseCacheMiddleware",
+    # API and public HTML from the content cache skip sessions, auth and the view (home/cache.py).
+    "home.cache.ContentCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -374,8 +374,19 @@ WAGTAILAPI_BASE_URL = SITE_URL
 # The API gives final HTML for rich text (links resolved); `?rich_text_format=` is not offered.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = env_int("API_LIMIT_MAX", 50)
+# The server-side content cache (home/cache.py); off only to measure uncached speed (make bench).
+CONTENT_CACHE = env_bool("CONTENT_CACHE", True)
 # Served from the content cache unless listed here (writes, liveness, per-token previews).
 API_CACHE_EXCLUDE = ("/api/v2/leads/", "/api/v2/ping/", "/api/v2/preview/")
+# Public HTML under these paths is never served from the content cache (forms, files).
+HTML_CACHE_EXCLUDE = (
+    "/consultation/",
+    "/documents/",
+    "/search/",
+    "/health/",
+    "/static/",
+    "/media/",
+)
 # Headless preview (home/api_preview.py): the frontend that shows drafts, per site hostname or
 # `default`, and how long a preview token lives.
 HEADLESS_PREVIEW_URLS = {

@@ -123,3 +123,36 @@ def test_frontend_cache_purges_html_and_api_urls_of_pages_using_a_snippet(
     with django_capture_on_commit_callbacks(execute=True):
         article.save_revision().publish()
     assert f"http://testserver/api/v2/pages/{article.pk}/" in set(RecordingBackend.purged)
+
+
+def test_public_html_is_served_from_the_same_cache_and_invalidated_with_it(client, site_content):
+    article = make_article(
+        site_content["index"], shared=site_content["shared"], kinds=("heading", "paragraph")
+    )
+    first = client.get(article.url)
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"]
+    assert first["X-Cache"] == "miss"
+    hit = client.get(article.url)
+    assert hit["X-Cache"] == "hit"
+    assert hit.content == first.content
+    assert client.get(article.url, headers={"if-none-match": hit["ETag"]}).status_code == 304
+
+    article.title = "A retitled article"
+    article.save_revision().publish()
+    changed = client.get(article.url)
+    assert "A retitled article" in changed.content.decode()
+    assert changed["X-Cache"] == "miss"
+
+
+def test_pages_with_a_form_and_editors_never_get_a_shared_copy(client, site_content, admin_user):
+    with_form = make_article(
+        site_content["index"], shared=site_content["shared"], kinds=("consultation_form",)
+    )
+    client.get(with_form.url)
+    again = client.get(with_form.url)
+    assert "X-Cache" not in again
+    plain = make_article(site_content["index"], shared=site_content["shared"], kinds=("quote",))
+    client.get(plain.url)
+    client.force_login(admin_user)
+    assert "X-Cache" not in client.get(plain.url)

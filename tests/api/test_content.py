@@ -146,3 +146,18 @@ def test_author_find_by_slug(client, site_content):
     assert response.status_code == 302
     assert response["Location"].startswith(f"http://testserver/api/v2/authors/{author.pk}/")
     assert client.get("/api/v2/authors/find/?slug=nobody").status_code == 404
+
+
+def test_listing_and_detail_name_only_the_articles_own_authors(client, site_content):
+    from tests.api.factories import make_author
+
+    index, shared = site_content["index"], site_content["shared"]
+    other = make_article(index, shared=shared, author=make_author(name="Other Writer"))
+    article = make_article(index, shared=shared)
+    data = _detail(client, article.pk)
+    people = [node for node in data["jsonld"]["@graph"] if node.get("@type") == "Person"]
+    assert [person["name"] for person in people] == [shared["author"].name]
+    assert [author["name"] for author in data["authors"]] == [shared["author"].name]
+    listing = client.get("/api/v2/pages/?type=blog.BlogPage&fields=authors").json()["items"]
+    by_id = {item["id"]: [a["name"] for a in item["authors"]] for item in listing}
+    assert by_id == {other.pk: ["Other Writer"], article.pk: [shared["author"].name]}
