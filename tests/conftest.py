@@ -268,3 +268,42 @@ def publish_to(settings):
 
     yield point
     conf.update(previous)
+
+
+# Data that migrations create ------------------------------------------------------------------
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations wrote (Wagtail's root page, locale, collection and groups, the Lead
+    managers group), serialized once."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, django_db_blocker):
+    """Put back what a transactional test's flush removed, before the next database test starts.
+
+    A transactional test (browser, worker and fault tests) ends with a flush that empties every
+    table, including the rows data migrations created; the next test would find no Wagtail root
+    page. This does what Django's serialized rollback does, for every test, and costs nothing while
+    the rows are there.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or DB_FIXTURES & set(request.fixturenames)):
+        return
+    data = request.getfixturevalue("migrated_data")
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Page
+
+    with django_db_blocker.unblock():
+        if Page.objects.filter(depth=1).exists():
+            return
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(data)
