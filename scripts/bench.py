@@ -6,8 +6,8 @@ starts a private redis-server (the Django cache) and gunicorn with production se
 and measures with wrk for a fixed duration per URL: the API listing of 20 articles with
 `fields=*`, an article's API detail, the article HTML, the home HTML and `/api/v2/ping/` (a
 constant JSON answer from the same server: the ceiling). It runs twice: with the content cache
-(warm: cache hits) and with it switched off (every response built anew). Then it runs the lead
-intake benchmark (scripts/bench_leads.py) unless --skip-leads.
+(warm: cache hits) and with it switched off (every response built anew). `make bench` runs the
+lead intake benchmark (scripts/bench_leads.py) after it.
 
 Needs wrk (Debian: apt-get install -y wrk) and DATABASE_URL pointing at a PostgreSQL server; the
 database `bench_api` is created and dropped there.
@@ -203,7 +203,6 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
-    parser.add_argument("--skip-leads", action="store_true", help="skip scripts/bench_leads.py")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
 
@@ -284,8 +283,14 @@ def main() -> None:
                 status, headers, body = fetch(url)  # warm: renditions, cache entry
                 fetch(url)
                 x_cache = headers.get("X-Cache", "-")
+                serial = []
+                for _ in range(10):
+                    started = time.perf_counter()
+                    fetch(url)
+                    serial.append((time.perf_counter() - started) * 1000)
                 figures = wrk(url, args.duration, args.connections, args.threads)
                 figures["bytes"] = len(body)
+                figures["serial"] = sorted(serial)[len(serial) // 2]
                 results[mode][label] = figures
                 print(
                     f"   {label}: {figures['rps']:.0f} req/s  status {status}  "
@@ -293,14 +298,18 @@ def main() -> None:
                 )
             server.stop()
 
-        print("\n| mode | URL | req/s | ratio to ceiling | p50 ms | p99 ms | body bytes |")
-        print("|---|---|---:|---:|---:|---:|---:|")
+        print(
+            "\n| mode | URL | req/s | ratio to ceiling | p50 ms | p99 ms | one at a time ms "
+            "| body bytes |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
         for mode, rows in results.items():
             ceiling = rows["ceiling: /api/v2/ping/"]["rps"]
             for label, figures in rows.items():
                 print(
                     f"| {mode} | {label} | {figures['rps']:.0f} | {figures['rps'] / ceiling:.3f}"
-                    f" | {figures['p50']:.2f} | {figures['p99']:.2f} | {figures['bytes']} |"
+                    f" | {figures['p50']:.2f} | {figures['p99']:.2f} | {figures['serial']:.1f}"
+                    f" | {figures['bytes']} |"
                 )
     finally:
         for server in servers:
@@ -310,10 +319,6 @@ def main() -> None:
         if not args.keep:
             time.sleep(0.5)
             psql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-    if not args.skip_leads:
-        print("\n== lead intake (scripts/bench_leads.py)")
-        subprocess.run([PY, str(BASE_DIR / "scripts" / "bench_leads.py")], cwd=BASE_DIR, check=True)
 
 
 if __name__ == "__main__":
