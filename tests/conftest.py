@@ -298,7 +298,11 @@ def _restore_migrated_data(request, django_db_blocker):
     if not (marker or DB_FIXTURES & set(request.fixturenames)):
         return
     data = request.getfixturevalue("migrated_data")
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Page
 
@@ -307,3 +311,11 @@ def _restore_migrated_data(request, django_db_blocker):
             return
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(data)
+        # The rows came back with their ids; move each sequence past them, as loaddata does.
+        models = apps.get_models(include_auto_created=True)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    # Content types came back with their first ids; forget the ids cached since the flush.
+    ContentType.objects.clear_cache()
+    cache.clear()

@@ -78,7 +78,7 @@ def test_blog_page_fields_are_documented(openapi):
     assert {"license", "headshot", "short_bio", "credentials"} <= set(author["properties"])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("mode", ["positive", "negative"])
 def test_schemathesis_finds_no_failure(live_server, mode):
     """Every operation, generated data that fits the schema and data that does not."""

@@ -9,30 +9,12 @@ from tests.blog.factories import make_article, make_index, make_site
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
-@pytest.fixture(scope="session")
-def migrated_data(django_db_setup, django_db_blocker) -> str | None:
-    """What migrations created (Wagtail's root page, the Lead managers group), serialized.
-
-    Read before Playwright starts its event loop: inside it Django hands out a new connection
-    object that lacks the test database's serialized contents, so pytest-django's serialized
-    rollback silently restores nothing after an earlier transactional test flushed the tables.
-    """
-    from django.db import connection
-
-    return getattr(connection, "_test_serialized_contents", None)
-
-
 @pytest.fixture
-def article(migrated_data, transactional_db, settings):
-    from django.db import connection
-    from wagtail.models import Page
-
-    if not Page.objects.exists() and migrated_data:
-        connection.creation.deserialize_db_from_string(migrated_data)
+def article(transactional_db, settings):
     settings.LEADS_MIN_FILL_SECONDS = 0  # the robot types faster than any person
     home = make_site()
     index = make_index(home)

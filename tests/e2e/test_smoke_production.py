@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.smtp,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SECRET = "smoke-test-secret-key-" + "x" * 40

@@ -23,7 +23,7 @@ pytestmark = [
     pytest.mark.faults,
     pytest.mark.worker,
     pytest.mark.smtp,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 State = Notification.State

@@ -87,7 +87,7 @@ def test_acknowledgement_row_only_when_staff_switch_it_on(db, no_publish, ack_on
     assert [row.kind for row in rows] == ["practice"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_rollback_leaves_no_row_and_publishes_nothing(no_publish):
     with pytest.raises(RuntimeError), transaction.atomic():
         queue_notifications(make_lead())
@@ -96,7 +96,7 @@ def test_rollback_leaves_no_row_and_publishes_nothing(no_publish):
     assert no_publish == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_queue_notifications_refuses_to_run_outside_a_transaction(no_publish):
     lead = make_lead()
     with pytest.raises(RuntimeError, match="inside the intake transaction"):
@@ -358,7 +358,7 @@ def test_relay_reclaims_rows_stuck_in_sending(db, no_publish, settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_relays_never_claim_the_same_row():
     assert connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
