@@ -72,9 +72,14 @@ class BlogPageRelated(Orderable):
 
 
 def article_listing(queryset):
-    """Articles with everything a card shows, in a fixed number of queries."""
+    """Live, public articles with everything a card shows, in a fixed number of queries.
+
+    Articles behind a view restriction (password, login, groups) are never listed, so their
+    titles do not show on the index, in feeds or among related articles.
+    """
     return (
         queryset.live()
+        .public()
         .select_related("hero_image")
         .prefetch_related(
             renditions_prefetch("hero_image__renditions"),

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from blog.models import BlogIndexPage, BlogPage, BlogPageRelated
 from home.models import ContactPage, HomePage, StandardPage
@@ -254,3 +254,17 @@ def test_heading_anchors_must_be_unique_on_the_page(headings, message):
     with pytest.raises(ValidationError) as raised:
         block.clean(value)
     assert message in str(raised.value.as_json_data())
+
+
+def test_private_articles_are_listed_nowhere(client, index):
+    category = make_category()
+    shown = make_article(index, title="Open to everyone", categories=[category])
+    hidden = make_article(index, title="Members only article", categories=[category])
+    PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+
+    for url in ["/blog/", shown.url, "/blog/feed/"]:
+        body = client.get(url).content.decode()
+        assert "Members only article" not in body, url
+    assert "Open to everyone" in client.get("/blog/").content.decode()
