@@ -151,18 +151,78 @@ class RedisServer:
         self.proc.send_signal(signal.SIGCONT)
 
 
-class CeleryWorker:
-    """A real `celery -A cms worker` process, configured by environment like production."""
+class ManagedProcess:
+    """A long-running command in its own process group, logging to var/, stopped by its pid.
 
-    def __init__(self, env: dict[str, str], name: str, beat: bool = False) -> None:
+    Subclasses give the command (`build_command`) and what "ready" means (`is_ready`).
+    """
+
+    label = "process"
+
+    def __init__(self, command: list[str], env: dict[str, str], name: str) -> None:
+        self.command = command
         self.env = env
         self.name = name
-        self.beat = beat
         self.proc: subprocess.Popen | None = None
-        self.log_path = BASE_DIR / "var" / f"test-worker-{name}.log"
+        self.log_path = BASE_DIR / "var" / f"test-{name}.log"
+
+    def build_command(self) -> list[str]:
+        return self.command
+
+    def is_ready(self) -> bool:
+        return True
 
     def start(self, wait: bool = True) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            self.build_command(),
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if wait:
+            wait_for(self._ready, timeout=60, interval=0.3, what=f"{self.label} {self.name}")
+
+    def running(self) -> bool:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise RuntimeError(f"{self.label} {self.name} exited early; see {self.log_path}")
+        return self.proc is not None
+
+    def _ready(self) -> bool:
+        return self.running() and self.is_ready()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """SIGKILL the process and its children at once, as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+class CeleryWorker(ManagedProcess):
+    """A real `celery -A cms worker` process, configured by environment like production."""
+
+    label = "celery worker"
+
+    def __init__(self, env: dict[str, str], name: str, beat: bool = False) -> None:
+        super().__init__([], env, name)
+        self.beat = beat
+        self.log_path = BASE_DIR / "var" / f"test-worker-{name}.log"
+
+    def build_command(self) -> list[str]:
         command = [
             sys.executable,
             "-m",
@@ -184,60 +244,30 @@ class CeleryWorker:
         if self.beat:
             schedule = BASE_DIR / "var" / f"test-beat-{self.name}"
             command += ["--beat", "--schedule", str(schedule)]
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        if wait:
-            wait_for(self._ready, timeout=60, interval=0.3, what=f"celery worker {self.name}")
+        return command
 
-    def _ready(self) -> bool:
-        if self.proc is not None and self.proc.poll() is not None:
-            raise RuntimeError(f"celery worker exited early; see {self.log_path}")
+    def is_ready(self) -> bool:
         return b" ready." in self.log_path.read_bytes()
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self.proc = None
 
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool children at once, as a crash would."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-
-class WebServer:
+class WebServer(ManagedProcess):
     """A real gunicorn process serving `cms.wsgi`, configured by environment like production."""
 
+    label = "gunicorn"
+
     def __init__(self, env: dict[str, str], name: str, workers: int = 2, threads: int = 8) -> None:
-        self.env = env
-        self.name = name
+        super().__init__([], env, name)
         self.port = free_port()
         self.workers = workers
         self.threads = threads
-        self.proc: subprocess.Popen | None = None
         self.log_path = BASE_DIR / "var" / f"test-web-{name}.log"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, wait: bool = True) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        command = [
+    def build_command(self) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -253,72 +283,11 @@ class WebServer:
             "--access-logfile",
             "-",
         ]
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        if wait:
-            wait_for(self._ready, timeout=60, interval=0.3, what=f"gunicorn {self.name}")
 
-    def _ready(self) -> bool:
-        if self.proc is not None and self.proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early; see {self.log_path}")
+    def is_ready(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
                 sock.sendall(b"GET /health/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
                 return sock.recv(16).startswith(b"HTTP/")
         except OSError:
             return False
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-
-class ManagedProcess:
-    """Any long-running command (e.g. `make serve`) in its own process group, logging to var/."""
-
-    def __init__(self, command: list[str], env: dict[str, str], name: str) -> None:
-        self.command = command
-        self.env = env
-        self.name = name
-        self.proc: subprocess.Popen | None = None
-        self.log_path = BASE_DIR / "var" / f"test-{name}.log"
-
-    def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            self.command,
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def running(self) -> bool:
-        if self.proc is not None and self.proc.poll() is not None:
-            raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
-        return self.proc is not None
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self.proc = None
