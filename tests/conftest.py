@@ -275,29 +275,8 @@ def publish_to(settings):
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
-@pytest.fixture(scope="session")
-def migrated_data(django_db_setup, django_db_blocker) -> str:
-    """What the migrations wrote (Wagtail's root page, locale, collection and groups, the Lead
-    managers group), serialized once."""
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _restore_migrated_data(request, django_db_blocker):
-    """Put back what a transactional test's flush removed, before the next database test starts.
-
-    A transactional test (browser, worker and fault tests) ends with a flush that empties every
-    table, including the rows data migrations created; the next test would find no Wagtail root
-    page. This does what Django's serialized rollback does, for every test, and costs nothing while
-    the rows are there.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker or DB_FIXTURES & set(request.fixturenames)):
-        return
-    data = request.getfixturevalue("migrated_data")
+def _restore_if_flushed(data: str) -> None:
+    """Reload `data` when a flush has emptied the tables (ids, sequences and caches included)."""
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
@@ -306,16 +285,45 @@ def _restore_migrated_data(request, django_db_blocker):
     from django.db import connection
     from wagtail.models import Page
 
-    with django_db_blocker.unblock():
-        if Page.objects.filter(depth=1).exists():
-            return
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(data)
-        # The rows came back with their ids; move each sequence past them, as loaddata does.
-        models = apps.get_models(include_auto_created=True)
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
+    if Page.objects.filter(depth=1).exists():
+        return
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(data)
+    # The rows came back with their ids; move each sequence past them, as loaddata does.
+    models = apps.get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
     # Content types came back with their first ids; forget the ids cached since the flush.
     ContentType.objects.clear_cache()
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """What the migrations wrote (Wagtail's root page, locale, collection and groups, the Lead
+    managers group), serialized once; put back at the end too, so `--reuse-db` finds it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        data = connection.creation.serialize_db_to_string()
+    yield data
+    with django_db_blocker.unblock():
+        _restore_if_flushed(data)
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, django_db_blocker):
+    """Put back what a transactional test's flush removed, before the next database test starts.
+
+    A transactional test (browser, worker and fault tests) ends with a flush that empties every
+    table, including the rows data migrations created; the next test would find no Wagtail root
+    page. This does what Django's serialized rollback does, for every test, and costs one query
+    while the rows are there.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or DB_FIXTURES & set(request.fixturenames)):
+        return
+    data = request.getfixturevalue("migrated_data")
+    with django_db_blocker.unblock():
+        _restore_if_flushed(data)
