@@ -93,6 +93,29 @@ while True:
 """
 
 
+CPUS = sorted(os.sched_getaffinity(0))
+# With two or more CPUs the background side (worker and SMTP sink) gets the last one and the intake
+# side (gunicorn and the timing clients) the others, as separate hosts would: otherwise a worker
+# sending at full speed to an instant SMTP server takes CPU from intake, and the comparison
+# measures the worker's CPU use instead of SMTP latency.
+BACKGROUND_CPUS = CPUS[-1:] if len(CPUS) > 1 else CPUS
+INTAKE_CPUS = CPUS[:-1] if len(CPUS) > 1 else CPUS
+
+
+def pinned(command: list[str], cpus: list[int]) -> list[str]:
+    return ["taskset", "-c", ",".join(map(str, cpus)), *command]
+
+
+class PinnedWorker(CeleryWorker):
+    def build_command(self) -> list[str]:
+        return pinned(super().build_command(), BACKGROUND_CPUS)
+
+
+class PinnedWebServer(WebServer):
+    def build_command(self) -> list[str]:
+        return pinned(super().build_command(), INTAKE_CPUS)
+
+
 class SinkProcess:
     """The SMTP sink in its own process, so its work never competes with the timing clients."""
 
@@ -106,7 +129,8 @@ class SinkProcess:
 
     def start(self, delay: float) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", SINK, str(self.port), str(delay)], cwd=BASE_DIR
+            pinned([sys.executable, "-c", SINK, str(self.port), str(delay)], BACKGROUND_CPUS),
+            cwd=BASE_DIR,
         )
         wait_for(self._answers, timeout=20, what="the SMTP sink")
 
@@ -141,7 +165,7 @@ def run_phase(
 ) -> tuple[list[float], float]:
     """One phase: a fresh worker, the SMTP delay set, `--requests` timed POSTs."""
     sink.start(delay)
-    worker = CeleryWorker(env, name="bench-leads")
+    worker = PinnedWorker(env, name="bench-leads")
     worker.start()
     # The worker yields the CPU to the web server, as a single-host deployment should set it up.
     os.setpriority(os.PRIO_PGRP, worker.proc.pid, 10)
@@ -201,7 +225,8 @@ def main() -> int:
             env=env,
             check=True,
         )
-        web = WebServer(env, name="bench-leads", workers=2, threads=8)
+        web = PinnedWebServer(env, name="bench-leads", workers=2, threads=8)
+        os.sched_setaffinity(0, INTAKE_CPUS)
         web.start()
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:  # warm every thread
             list(pool.map(lambda _: post(web.port, None), range(args.concurrency * 4)))
