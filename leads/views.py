@@ -371,29 +371,9 @@ class LeadViewSet(ModelViewSet):
     filterset_class = LeadFilterSet
     search_fields = ["name", "email", "phone", "reference", "utm_campaign"]
     search_backend_name = None
+    # Everything held about a request, in the detail view and in exports (consent included, so an
+    # export can show when and to which text each person agreed).
     list_export = [
-        "reference",
-        "received_at",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "preferred_times",
-        "message",
-        "source_page",
-        "source_block_id",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "referrer_host",
-        "is_spam",
-        "spam_reason",
-        "is_duplicate",
-        "captcha_unverified",
-    ]
-    export_filename = "consultation-requests"
-    inspect_view_fields = [
         "reference",
         "received_at",
         "status",
@@ -416,6 +396,8 @@ class LeadViewSet(ModelViewSet):
         "is_duplicate",
         "captcha_unverified",
     ]
+    export_filename = "consultation-requests"
+    inspect_view_fields = list_export
 
     def get_form_class(self, for_update=False):
         return LeadStatusForm

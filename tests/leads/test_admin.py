@@ -180,6 +180,7 @@ def test_csv_and_xlsx_exports_neutralise_formulas(manager_client):
     assert len(rows) == len(FORMULAS)
     assert all(row["Name"].startswith("'") for row in rows)
     assert {row["Name"] for row in rows} >= {"'" + value for value in FORMULAS[:5]}
+    assert {row["Consent version"] for row in rows} == {"2026-01"}
 
     response = manager_client.get(index, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
