@@ -7,7 +7,7 @@ production settings, a Celery worker and an aiosmtpd sink), then POSTs consultat
 with it taking --smtp-delay seconds per message. Intake must not wait on SMTP: the figures should
 match. Needs DATABASE_URL pointing at a PostgreSQL server (the database is created and dropped).
 
-    .venv/bin/python scripts/bench_leads.py [--requests 400] [--rounds 4] [--rate 20] [--smtp-delay 2]
+    .venv/bin/python scripts/bench_leads.py [--requests 400] [--rounds 4] [--rate 20]
 """
 
 from __future__ import annotations
