@@ -28,15 +28,16 @@ def _renditions(path: str) -> Prefetch:
 
 
 def prepare_articles(queryset: QuerySet) -> QuerySet:
-    """Everything an article's API fields read, in a fixed number of queries for any count."""
+    """Everything an article's API fields read, in a fixed number of queries for any count.
+
+    Image renditions are not prefetched: image and author representations are reference data
+    (home.refdata), so renditions are read once per image and content version, not per request.
+    """
     authors = BlogPageAuthor.objects.select_related("author__headshot").order_by("sort_order")
     return queryset.select_related("hero_image", "social_image").prefetch_related(
-        _renditions("hero_image__renditions"),
-        _renditions("social_image__renditions"),
         # to_attr: a prefetch into modelcluster's own manager makes later filtered queries on
         # it (BlogPage.get_authors) drop the page filter and return every article's authors.
         Prefetch("article_authors", queryset=authors, to_attr="api_author_links"),
-        _renditions("api_author_links__author__headshot__renditions"),
         "categories",
         "tags",
     )

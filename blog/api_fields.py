@@ -103,20 +103,10 @@ def _categories(page: Any) -> list[dict[str, Any]]:
 
 
 def _related(page: Any) -> list[dict[str, Any]]:
-    from wagtail.models import Page
-
-    related = page.get_related_articles()
-    # Only what anyone may read: a page under a view restriction is never listed.
-    public = set(
-        Page.objects.filter(pk__in=[other.pk for other in related])
-        .live()
-        .public()
-        .values_list("pk", flat=True)
-    )
+    # get_related_articles lists live articles no view restriction covers (article_listing).
     return [
         {"id": other.pk, "title": other.title, "url": other.url, "summary": other.summary}
-        for other in related
-        if other.pk in public
+        for other in page.get_related_articles(cards=False)
     ]
 
 

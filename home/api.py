@@ -16,8 +16,10 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 from rest_framework.response import Response
 from wagtail.api import APIField
-from wagtail.api.querysets import get_public_pages_queryset
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.serializers import PageParentField
+from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
@@ -34,6 +36,7 @@ from home.api_fields import (
 from home.api_prefetch import prefetch_streams, rich_text_links
 from home.api_preview import PreviewError, load_preview
 from home.api_representation import image_representation, snippet_representation
+from home.refdata import memoized, public_q, site_for_request
 from home.blocks import CallToActionBlock, EmbedBlock, HeadingBlock, ImageBlock, ProfileLinkBlock
 from home.models import CallToAction, PracticeSettings
 from home.openapi import (
@@ -96,8 +99,30 @@ def prepare_pages(queryset: QuerySet) -> QuerySet:
     return prepare(queryset) if prepare else queryset
 
 
+class ParentField(PageParentField):
+    """`meta.parent`: the parent when it is served too; reference data, not two queries."""
+
+    def get_attribute(self, instance):
+        base_queryset = self.context["base_queryset"]
+        site = site_for_request(self.context.get("request"))
+
+        def load():
+            parent = instance.get_parent()
+            if parent is not None and base_queryset.filter(id=parent.id).exists():
+                return parent
+            return None
+
+        return memoized(("api_parent", instance.path, site.pk if site else None), load)
+
+
+class PageSerializer(WagtailPageSerializer):
+    parent = ParentField(read_only=True)
+
+
 class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
     """Wagtail's pages endpoint: public pages only, batched loading, final HTML rich text."""
+
+    base_serializer_class = PageSerializer
 
     known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters - {
         "rich_text_format",
@@ -114,13 +139,26 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
         return "html"
 
     def get_base_queryset(self):
+        """Live pages of the requested site that no view restriction covers.
+
+        Wagtail's `get_public_pages_queryset` lets through restricted pages the requester may
+        see (a password given in this session); here they are private to everyone, so a
+        logged-in editor's session cannot change what is cached. The restrictions and the site
+        come from the reference data (home.refdata): no query of their own.
+        """
         if not hasattr(self, "_base_queryset"):
             try:
-                queryset = get_public_pages_queryset(self.request)
+                site = SiteFilterValidator(
+                    site=self.request.GET.get("site"), request=self.request
+                ).site_obj
             except ValueError as exc:
                 raise BadRequestError(str(exc)) from exc
-            # Private to everyone: a logged-in editor's session must not change what is cached.
-            self._base_queryset = queryset.public()
+            queryset = Page.objects.live().filter(public_q())
+            if site is None:
+                queryset = queryset.none()
+            else:
+                queryset = queryset.filter(path__startswith=site.root_page.path)
+            self._base_queryset = queryset
         return self._base_queryset
 
     def get_queryset(self):

@@ -19,6 +19,8 @@ from typing import Any
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
+from home.refdata import memoized, site_for_request
+
 IMAGE_RENDITIONS: dict[str, str] = {
     "small": "width-480",
     "medium": "width-960",
@@ -33,6 +35,13 @@ def image_representation(
     """An image as url/size/alt plus the standard renditions; None when no image is set."""
     if image is None:
         return None
+    shared = memoized(("image", image.pk), lambda: _image_representation(image))
+    if alt is None or alt == shared["alt"]:
+        return shared
+    return {**shared, "alt": alt}
+
+
+def _image_representation(image: AbstractImage) -> dict[str, Any]:
     renditions = image.get_renditions(*IMAGE_RENDITIONS.values())
     return {
         "id": image.pk,
@@ -40,7 +49,7 @@ def image_representation(
         "url": image.file.url,
         "width": image.width,
         "height": image.height,
-        "alt": image.default_alt_text if alt is None else alt,
+        "alt": image.default_alt_text,
         "renditions": {
             name: {
                 "url": renditions[spec].url,
@@ -63,8 +72,11 @@ def snippet_representation(snippet: Any, context: dict | None = None) -> dict[st
     """A snippet's public fields, expanded (the model defines ``api_representation``)."""
     if snippet is None:
         return None
-    data = snippet.api_representation(context or {})
-    return {"id": snippet.pk, **data}
+    context = context or {}
+    request = context.get("request")
+    site = site_for_request(request) if request is not None else None
+    key = ("snippet", snippet._meta.label, snippet.pk, site.pk if site else None)
+    return memoized(key, lambda: {"id": snippet.pk, **snippet.api_representation(context)})
 
 
 def represent(value: Any, context: dict | None = None) -> Any:

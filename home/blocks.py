@@ -23,6 +23,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from .actions import Action, Emphasis, ResolvedAction, resolve_action
 from .api_representation import image_representation, page_representation, snippet_representation
+from .refdata import memoized_many
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
@@ -50,15 +51,13 @@ class BulkChooserMixin:
         return self.model_class.objects.all()
 
     def bulk_to_python(self, values):
-        objects = self.get_queryset().in_bulk([v for v in values if v is not None])
-        seen, result = set(), []
-        for pk in values:
-            obj = objects.get(pk)
-            if obj is not None and pk in seen:
-                obj = copy.copy(obj)
-            result.append(obj)
-            seen.add(pk)
-        return result
+        # Chosen objects are reference data (home.refdata): loaded once per content version.
+        # Each block gets its own shallow copy, so nothing set on one leaks into another.
+        ids = list(dict.fromkeys(v for v in values if v is not None))
+        objects = memoized_many(
+            f"chooser:{self.model_class._meta.label}", ids, self.get_queryset().in_bulk
+        )
+        return [None if (obj := objects.get(pk)) is None else copy.copy(obj) for pk in values]
 
 
 class ImageChooserBlock(BulkChooserMixin, WagtailImageChooserBlock):

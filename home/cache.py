@@ -125,12 +125,19 @@ def _is_content_model(model: type[models.Model]) -> bool:
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
-    from wagtail.models import Site
+    from wagtail.models import BaseViewRestriction, Site
     from wagtail.snippets.models import get_snippet_models
 
-    return issubclass(
-        model, (AbstractImage, AbstractDocument, BaseSiteSetting, BaseGenericSetting, Site)
-    ) or model in set(get_snippet_models())
+    # View restrictions: making a page private (or public again) changes every listing.
+    content_bases = (
+        AbstractImage,
+        AbstractDocument,
+        BaseSiteSetting,
+        BaseGenericSetting,
+        Site,
+        BaseViewRestriction,
+    )
+    return issubclass(model, content_bases) or model in set(get_snippet_models())
 
 
 _content_model_cache: dict[type, bool] = {}

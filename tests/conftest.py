@@ -313,6 +313,17 @@ def migrated_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Each test starts without kept reference data (home.refdata): a rolled-back transaction
+    does not stamp a new content version, so what one test kept could show in the next."""
+    from home import refdata
+
+    refdata.clear()
+    yield
+    refdata.clear()
+
+
+@pytest.fixture(autouse=True)
 def _restore_migrated_data(request, django_db_blocker):
     """Put back what a transactional test's flush removed, before the next database test starts.
 

@@ -29,6 +29,7 @@ from wagtail.search import index
 
 from home.api_fields import computed_field, image_field, tags_field
 from home.models import PracticePage, PracticeSettings
+from home.refdata import memoized, public_q
 from home.seo import absolute, organisation_id
 
 from ..api_fields import (
@@ -71,15 +72,24 @@ class BlogPageRelated(Orderable):
     panels = [PageChooserPanel("related_page", "blog.BlogPage")]
 
 
-def article_listing(queryset):
-    """Live, public articles with everything a card shows, in a fixed number of queries.
+def listed_articles(queryset):
+    """Live, public articles, newest first.
 
     Articles behind a view restriction (password, login, groups) are never listed, so their
     titles do not show on the index, in feeds or among related articles.
     """
+    return queryset.live().filter(public_q()).order_by("-date_published", "-pk")
+
+
+def article_links(queryset):
+    """Listed articles with only what a link shows: id, title, URL and summary."""
+    return listed_articles(queryset).only("id", "path", "depth", "title", "url_path", "summary")
+
+
+def article_listing(queryset):
+    """Listed articles with everything a card shows, in a fixed number of queries."""
     return (
-        queryset.live()
-        .public()
+        listed_articles(queryset)
         .select_related("hero_image")
         .prefetch_related(
             renditions_prefetch("hero_image__renditions"),
@@ -89,7 +99,6 @@ def article_listing(queryset):
             ),
             "categories",
         )
-        .order_by("-date_published", "-pk")
     )
 
 
@@ -264,9 +273,11 @@ class BlogPage(PracticePage):
 
     def get_authors(self) -> list[Author]:
         if "_authors" not in self.__dict__:
-            links = self.article_authors.select_related("author__headshot").prefetch_related(
-                renditions_prefetch("author__headshot__renditions")
-            )
+            links = getattr(self, "api_author_links", None)  # prefetched by blog.api
+            if links is None:
+                links = self.article_authors.select_related("author__headshot").prefetch_related(
+                    renditions_prefetch("author__headshot__renditions")
+                )
             self.__dict__["_authors"] = [link.author for link in links]
         return self.__dict__["_authors"]
 
@@ -289,21 +300,27 @@ class BlogPage(PracticePage):
             self.__dict__["_tags"] = list(self.tags.all())
         return self.__dict__["_tags"]
 
-    def get_related_articles(self, categories: list[BlogCategory] | None = None) -> list[BlogPage]:
+    def get_related_articles(
+        self, categories: list[BlogCategory] | None = None, *, cards: bool = True
+    ) -> list[BlogPage]:
+        """Chosen further reading, else the newest articles sharing a category.
+
+        `cards`: loaded with what a card shows (image, authors, categories); otherwise with
+        what a link shows (id, title, URL, summary).
+        """
+        load = article_listing if cards else article_links
         chosen_ids = [link.related_page_id for link in self.related_links.all()]
         if chosen_ids:
             pages = {
                 page.pk: page
-                for page in article_listing(BlogPage.objects.filter(pk__in=chosen_ids)).exclude(
-                    pk=self.pk
-                )
+                for page in load(BlogPage.objects.filter(pk__in=chosen_ids)).exclude(pk=self.pk)
             }
             return [pages[pk] for pk in chosen_ids if pk in pages][:RELATED_LIMIT]
         categories = self.get_categories() if categories is None else categories
         if not categories:
             return []
         shared = BlogPage.objects.filter(categories__in=categories).exclude(pk=self.pk)
-        return list(article_listing(BlogPage.objects.filter(pk__in=shared))[:RELATED_LIMIT])
+        return list(load(BlogPage.objects.filter(pk__in=shared))[:RELATED_LIMIT])
 
     def table_of_contents(self) -> list[dict[str, str]]:
         return [
@@ -376,4 +393,8 @@ class BlogPage(PracticePage):
         return nodes
 
     def _people(self, authors: list[Author], request: Any) -> list[dict[str, Any]]:
-        return [author.person_schema(request) for author in authors]
+        root = absolute("/", request)
+        return [
+            memoized(("person_schema", author.pk, root), lambda a=author: a.person_schema(request))
+            for author in authors
+        ]

@@ -153,6 +153,8 @@ MIDDLEWARE = [
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
     # API and public HTML from the content cache skip sessions, auth and the view (home/cache.py).
     "home.cache.ContentCacheMiddleware",
+    # Reference data (site, settings, snippets, image renditions) kept per content version.
+    "home.refdata.RequestScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

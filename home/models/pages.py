@@ -17,7 +17,8 @@ from home.api_fields import image_field, jsonld_field, seo_field
 from home.api_preview import HeadlessPreviewMixin
 from home.blocks import PageStreamBlock
 from home.caching import cache_public_page
-from home.seo import breadcrumb_schema, graph, organisation_schema
+from home.refdata import memoized
+from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
 from .settings import PracticeSettings
 
@@ -94,12 +95,19 @@ class PracticePage(HeadlessPreviewMixin, Page):
 
     def get_social_rendition(self, practice: PracticeSettings | None = None):
         image = self.get_social_image(practice)
-        return image.get_rendition(SHARE_RENDITION) if image is not None else None
+        if image is None:
+            return None
+        return memoized(
+            ("rendition", image.pk, SHARE_RENDITION), lambda: image.get_rendition(SHARE_RENDITION)
+        )
 
     def get_breadcrumbs(self) -> list[Page]:
         """Live ancestors below the tree root, home first, then the page itself."""
-        ancestors = list(
-            self.get_ancestors().filter(depth__gt=1).live().only("id", "title", "url_path")
+        ancestors = memoized(
+            ("ancestors", self.path),
+            lambda: list(
+                self.get_ancestors().filter(depth__gt=1).live().only("id", "title", "url_path")
+            ),
         )
         return [*ancestors, self]
 
@@ -107,8 +115,12 @@ class PracticePage(HeadlessPreviewMixin, Page):
         """The page's JSON-LD: the practice, breadcrumbs and anything the type adds."""
         practice = PracticeSettings.for_request(request)
         crumbs = [(crumb.title, crumb.get_full_url(request)) for crumb in self.get_breadcrumbs()]
+        organisation = memoized(
+            ("organisation_schema", practice.pk, site_root_url(request)),
+            lambda: organisation_schema(practice, request),
+        )
         return graph(
-            organisation_schema(practice, request),
+            organisation,
             breadcrumb_schema(crumbs),
             *self.get_extra_structured_data(request, practice),
         )

@@ -160,6 +160,22 @@ class PracticeSettings(BaseSiteSetting):
         return self.practice_name
 
     @classmethod
+    def for_request(cls, request) -> PracticeSettings:
+        """Wagtail's per-request settings, read from the reference data (home.refdata)."""
+        from home.refdata import practice_for_site, site_for_request
+
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = site_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        practice = practice_for_site(site)
+        practice._request = request
+        setattr(request, attr_name, practice)
+        return practice
+
+    @classmethod
     def load_default(cls) -> PracticeSettings:
         """The default site's settings, for code that renders without a request."""
         site = Site.objects.filter(is_default_site=True).first()

@@ -1,0 +1,115 @@
+#!/usr/bin/env python
+"""Profile uncached responses in-process, with production settings, against the bench database.
+
+Run `scripts/bench.py --keep` once (it leaves the database `bench_api` with 200 articles), then:
+
+    .venv/bin/python scripts/profile_url.py /api/v2/pages/<id>/ [--repeat 50] [--top 40]
+
+Prints the median time per request, the SQL queries of one request and a cProfile of `--repeat`
+requests. The content cache is off (`CONTENT_CACHE=off`), as in the bench's "uncached" mode; the
+Django cache is a private redis-server, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from tests.services import RedisServer  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("urls", nargs="+")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--queries", action="store_true", help="print each SQL query")
+    parser.add_argument("--callees", help="also print what functions matching this call")
+    parser.add_argument("--callers", help="also print what calls functions matching this")
+    args = parser.parse_args()
+
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    database = urlunsplit(urlsplit(server)._replace(path="/bench_api"))
+    redis = RedisServer()
+    redis.start()
+    try:
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+                "SECRET_KEY": secrets.token_urlsafe(60),
+                "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+                "DATABASE_URL": database,
+                "DB_CONN_MAX_AGE": "600",
+                "REDIS_URL": redis.url,
+                "CACHE_URL": redis.url,
+                "SITE_URL": "http://127.0.0.1",
+                "EMAIL_URL": "dummy://",
+                "DEFAULT_FROM_EMAIL": "bench@example.org",
+                "LEADS_NOTIFY_TO": "bench@example.org",
+                "SECURE_SSL_REDIRECT": "false",
+                "SECURE_HSTS_SECONDS": "0",
+                "LOG_LEVEL": "WARNING",
+                "CONTENT_CACHE": "off",
+            }
+        )
+        import django
+
+        django.setup()
+        from django.db import connection
+        from django.test import Client
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        for url in args.urls:
+            for _ in range(3):  # warm: renditions, caches, connection
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url}: status {response.status_code}")
+            queries: list[str] = []
+
+            def log(execute, sql, params, many, context):
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(log):
+                client.get(url)
+            times = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            print(
+                f"\n== {url}: median {statistics.median(times):.1f} ms, "
+                f"{len(queries)} queries, {len(response.content)} bytes"
+            )
+            if args.queries:
+                for sql in queries:
+                    print(f"  {sql[:400]}")
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(args.repeat):
+                client.get(url)
+            profile.disable()
+            stats = pstats.Stats(profile).sort_stats(args.sort)
+            stats.print_stats(args.top)
+            if args.callees:
+                stats.print_callees(args.callees)
+            if args.callers:
+                stats.print_callers(args.callers)
+    finally:
+        redis.stop()
+
+
+if __name__ == "__main__":
+    main()
