@@ -16,13 +16,13 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 from rest_framework.response import Response
 from wagtail.api import APIField
-from wagtail.api.validators import SiteFilterValidator
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.serializers import PageParentField
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page
@@ -36,7 +36,6 @@ from home.api_fields import (
 from home.api_prefetch import prefetch_streams, rich_text_links
 from home.api_preview import PreviewError, load_preview
 from home.api_representation import image_representation, snippet_representation
-from home.refdata import memoized, public_q, site_for_request
 from home.blocks import CallToActionBlock, EmbedBlock, HeadingBlock, ImageBlock, ProfileLinkBlock
 from home.models import CallToAction, PracticeSettings
 from home.openapi import (
@@ -53,6 +52,7 @@ from home.openapi import (
     register_operation,
     register_snippet_schema,
 )
+from home.refdata import memoized, public_q, site_for_request
 
 MAX_OFFSET = 2**31 - 1
 

@@ -24,6 +24,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
+from home.refdata import memoized_many
+
 LINK_TAG = re.compile(r"<a\s[^>]*>")
 LINK_TYPE = re.compile(r'linktype="(page|document)"')
 LINK_ID = re.compile(r'\bid="(\d+)"')
@@ -150,21 +152,26 @@ class _PreloadedMixin:
         return [preloaded[(cls.identifier, pk)] for pk in ids]
 
 
+def _link_targets(kind: str, ids: list[str], load) -> dict[str, Any]:
+    """Link targets are reference data (home.refdata): loaded once per content version."""
+    found = memoized_many(f"link:{kind}", [int(pk) for pk in ids if pk.isdigit()], load)
+    return {str(pk): obj for pk, obj in found.items() if obj is not None}
+
+
 class PrefetchedPageLinkHandler(_PreloadedMixin, PageLinkHandler):
     @classmethod
     def fetch(cls, ids: list[str]) -> dict[str, Any]:
-        pages = Page.objects.filter(id__in=[int(pk) for pk in ids if pk.isdigit()])
-        return {str(page.pk): page for page in pages.defer_streamfields().specific()}
+        def load(pks: list[int]) -> dict[int, Any]:
+            pages = Page.objects.filter(id__in=pks).defer_streamfields().specific()
+            return {page.pk: page for page in pages}
+
+        return _link_targets("page", ids, load)
 
 
 class PrefetchedDocumentLinkHandler(_PreloadedMixin, DocumentLinkHandler):
     @classmethod
     def fetch(cls, ids: list[str]) -> dict[str, Any]:
-        model = cls.get_model()
-        return {
-            str(pk): doc
-            for pk, doc in model.objects.in_bulk([int(pk) for pk in ids if pk.isdigit()]).items()
-        }
+        return _link_targets("document", ids, cls.get_model().objects.in_bulk)
 
 
 def register_link_handlers(features) -> None:

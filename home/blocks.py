@@ -70,7 +70,7 @@ class ImageChooserBlock(BulkChooserMixin, WagtailImageChooserBlock):
         return image_representation(value)
 
 
-class PageChooserBlock(blocks.PageChooserBlock):
+class PageChooserBlock(BulkChooserMixin, blocks.PageChooserBlock):
     """A page chooser that gives API consumers id, title and URL, not a bare id."""
 
     def get_api_representation(self, value, context=None):

@@ -21,12 +21,10 @@ import copy
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import DisallowedHost
 from django.db.models import Q
-
-T = TypeVar("T")
 
 MAX_ENTRIES = 20_000
 
@@ -57,7 +55,7 @@ def _version() -> str | None:
     return scope["version"]
 
 
-def memoized(key: Hashable, build: Callable[[], T]) -> T:
+def memoized[T](key: Hashable, build: Callable[[], T]) -> T:
     """The value kept under `key` for the current content version, built on first use."""
     global _memo
     version = _version()

@@ -78,7 +78,7 @@ def main() -> None:
                     raise SystemExit(f"{url}: status {response.status_code}")
             queries: list[str] = []
 
-            def log(execute, sql, params, many, context):
+            def log(execute, sql, params, many, context, queries=queries):
                 queries.append(sql)
                 return execute(sql, params, many, context)
 

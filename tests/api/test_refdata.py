@@ -1,0 +1,112 @@
+"""Reference data (home.refdata): kept per process between requests, never stale after an edit.
+
+These run with the response cache off, as the benchmark's "uncached" mode does, so every response
+is built anew and only the reference data is kept: an edit must show on the very next request.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from home import refdata
+from home.models import PracticeSettings
+from tests.api.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def uncached_client(settings, client):
+    settings.CONTENT_CACHE = False
+    return client
+
+
+def _detail(client, article) -> dict:
+    response = client.get(f"/api/v2/pages/{article.pk}/")
+    assert response.status_code == 200
+    assert not response.has_header("X-Cache")
+    return response.json()
+
+
+def test_warm_reference_data_leaves_only_the_pages_own_queries(uncached_client, site_content):
+    article = make_article(site_content["index"], shared=site_content["shared"])
+    url = f"/api/v2/pages/{article.pk}/"
+    uncached_client.get(url)
+    with CaptureQueriesContext(connection) as cold:
+        uncached_client.get(url)
+    refdata.clear()
+    with CaptureQueriesContext(connection) as first:
+        uncached_client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        uncached_client.get(url)
+    sql = "\n".join(query["sql"][:120] for query in warm.captured_queries)
+    # The page, its specific row, its authors, categories, tags, chosen related links and the
+    # related pages; nothing for the site, settings, restrictions, snippets or images.
+    assert len(warm) <= 7, sql
+    assert len(first) > len(warm), "a cleared memo must load the reference data again"
+    assert len(cold) == len(warm)
+    for table in ("wagtailcore_site", "home_practicesettings", "wagtailcore_pageviewrestriction"):
+        assert table not in sql
+    for table in ("home_calltoaction", "wagtailimages_rendition", 'blog_author".'):
+        assert f'FROM "{table}' not in sql
+
+
+def test_snippet_image_and_settings_edits_show_on_the_next_request(uncached_client, site_content):
+    shared = site_content["shared"]
+    article = make_article(site_content["index"], shared=shared)
+    before = _detail(uncached_client, article)
+    assert "Call for a free consultation" in str(before)
+
+    shared["cta"].heading = "Book a free consult"
+    shared["cta"].save()
+    assert "Book a free consult" in str(_detail(uncached_client, article))
+
+    shared["author"].license_number = "LMFT 999999"
+    shared["author"].save()
+    data = _detail(uncached_client, article)
+    assert data["authors"][0]["license"]["number"] == "LMFT 999999"
+    assert "LMFT 999999" in str(data["jsonld"])
+
+    shared["image"].description = "Two armchairs by a window"
+    shared["image"].save()
+    assert _detail(uncached_client, article)["hero_image"]["alt"] == "Two armchairs by a window"
+
+    practice = PracticeSettings.load_default()
+    practice.practice_name = "Renamed Practice"
+    practice.save()
+    assert "Renamed Practice" in str(_detail(uncached_client, article)["jsonld"])
+
+
+def test_a_view_restriction_hides_the_page_on_the_next_request(client, site_content):
+    """With the response cache on: the restriction is a content change (new version)."""
+    article = make_article(site_content["index"], shared=site_content["shared"])
+    listing = "/api/v2/pages/?type=blog.BlogPage"
+    detail = f"/api/v2/pages/{article.pk}/"
+    assert [item["id"] for item in client.get(listing).json()["items"]] == [article.pk]
+    assert client.get(detail).status_code == 200
+
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+    )
+    assert client.get(listing).json()["items"] == []
+    assert client.get(detail).status_code == 404
+
+    restriction.delete()
+    assert [item["id"] for item in client.get(listing).json()["items"]] == [article.pk]
+
+
+def test_outside_a_request_nothing_is_kept():
+    calls = []
+
+    def build():
+        calls.append(1)
+        return len(calls)
+
+    assert refdata.memoized("key", build) == 1
+    assert refdata.memoized("key", build) == 2
+    with refdata.request_scope():
+        assert refdata.memoized("key", build) == 3
+        assert refdata.memoized("key", build) == 3
