@@ -55,16 +55,29 @@ def _version() -> str | None:
     return scope["version"]
 
 
-def memoized[T](key: Hashable, build: Callable[[], T]) -> T:
-    """The value kept under `key` for the current content version, built on first use."""
+def _current() -> dict[Hashable, Any] | None:
+    """The memo of the current content version (None outside a request scope)."""
     global _memo
     version = _version()
     if version is None:
-        return build()
+        return None
     if _memo_version[0] != version or len(_memo) > MAX_ENTRIES:
         _memo = {}
         _memo_version[0] = version
-    memo = _memo
+    return _memo
+
+
+def kept(key: Hashable) -> Any:
+    """The value kept under `key`, or None; builds nothing."""
+    memo = _current()
+    return None if memo is None else memo.get(key)
+
+
+def memoized[T](key: Hashable, build: Callable[[], T]) -> T:
+    """The value kept under `key` for the current content version, built on first use."""
+    memo = _current()
+    if memo is None:
+        return build()
     try:
         return memo[key]
     except KeyError:
@@ -77,14 +90,9 @@ def memoized_many(
     kind: str, ids: list[int], build: Callable[[list[int]], dict[int, Any]]
 ) -> dict[int, Any]:
     """Values for many ids of one kind; `build` is called once with the ids not kept yet."""
-    global _memo
-    version = _version()
-    if version is None:
+    memo = _current()
+    if memo is None:
         return build(ids)
-    if _memo_version[0] != version or len(_memo) > MAX_ENTRIES:
-        _memo = {}
-        _memo_version[0] = version
-    memo = _memo
     found: dict[int, Any] = {}
     missing = []
     for pk in ids:
@@ -112,14 +120,25 @@ def clear() -> None:
 # What is kept ---------------------------------------------------------------------------------
 
 
-def restricted_paths() -> tuple[str, ...]:
-    """Tree paths of pages under a view restriction (they and their descendants are private)."""
+def view_restrictions() -> tuple[Any, ...]:
+    """Every page view restriction, with its page's tree path (`page_path`)."""
+    from django.db.models import F
     from wagtail.models import PageViewRestriction
 
     return memoized(
-        "restricted_paths",
-        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
+        "view_restrictions",
+        lambda: tuple(PageViewRestriction.objects.annotate(page_path=F("page__path"))),
     )
+
+
+def restricted_paths() -> tuple[str, ...]:
+    """Tree paths of pages under a view restriction (they and their descendants are private)."""
+    return tuple(restriction.page_path for restriction in view_restrictions())
+
+
+def restrictions_for(page: Any) -> list[Any]:
+    """The restrictions on `page` and its ancestors (Wagtail's `get_view_restrictions`)."""
+    return [r for r in view_restrictions() if page.path.startswith(r.page_path)]
 
 
 def public_q() -> Q:
@@ -160,22 +179,80 @@ def practice_for_site(site: Any):
     return copy.copy(shared)
 
 
-def install() -> None:
-    """Called once from HomeConfig.ready(): Wagtail's site root paths (read for every page URL,
-    one cache round trip per page instance) come from the reference data within a request."""
-    from wagtail.models import Site
+def _route_for_request(original):
+    """Wagtail's URL routing, with the path -> page lookup kept as reference data.
 
-    original = Site.get_site_root_paths
-    if getattr(original, "_refdata", False):
+    What is kept is the page's id, its type and the route's arguments; the page itself is loaded
+    on every request, in one query on its own table (Wagtail's routing costs two per level).
+    """
+
+    def route_for_request(request, path):
+        if _scope.get() is None or hasattr(request, "_wagtail_route_for_request"):
+            return original(request, path)
+        site = site_for_request(request)
+        if site is None:
+            return original(request, path)
+        key = ("route", site.pk, path)
+        known = kept(key)
+        if known is not None:
+            model, pk, args, kwargs = known
+            page = model.objects.filter(pk=pk, live=True).first()
+            if page is not None:
+                request._wagtail_route_for_request = (page, args, kwargs)
+                return request._wagtail_route_for_request
+        result = original(request, path)
+        if result is not None:
+            page, args, kwargs = result
+            memoized(key, lambda: (type(page), page.pk, args, kwargs))
+        return result
+
+    return route_for_request
+
+
+def _get_rendition(original):
+    """Renditions looked up by templates (`{% image %}`) are reference data too."""
+
+    def get_rendition(self, filter):
+        spec = filter if isinstance(filter, str) else getattr(filter, "spec", None)
+        if _scope.get() is None or spec is None or self.pk is None:
+            return original(self, filter)
+        return memoized(("rendition", self.pk, spec), lambda: original(self, filter))
+
+    return get_rendition
+
+
+def _get_renditions(original):
+    def get_renditions(self, *filters):
+        specs = tuple(f if isinstance(f, str) else getattr(f, "spec", None) for f in filters)
+        if _scope.get() is None or None in specs or self.pk is None:
+            return original(self, *filters)
+        return memoized(("renditions", self.pk, specs), lambda: original(self, *filters))
+
+    return get_renditions
+
+
+def install() -> None:
+    """Called once from HomeConfig.ready(): within a request, Wagtail's site root paths (read
+    for every page URL, one cache round trip per page instance), its URL routing and template
+    rendition lookups come from the reference data."""
+    from wagtail.images.models import AbstractImage
+    from wagtail.models import Page, Site
+
+    if getattr(Site, "_refdata_installed", False):
         return
+    Site._refdata_installed = True
+
+    original_root_paths = Site.get_site_root_paths
 
     def get_site_root_paths():
         if _scope.get() is None:
-            return original()
-        return memoized("site_root_paths", original)
+            return original_root_paths()
+        return memoized("site_root_paths", original_root_paths)
 
-    get_site_root_paths._refdata = True
     Site.get_site_root_paths = staticmethod(get_site_root_paths)
+    Page.route_for_request = staticmethod(_route_for_request(Page.route_for_request))
+    AbstractImage.get_rendition = _get_rendition(AbstractImage.get_rendition)
+    AbstractImage.get_renditions = _get_renditions(AbstractImage.get_renditions)
 
 
 class RequestScopeMiddleware:

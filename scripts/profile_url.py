@@ -19,6 +19,7 @@ import pstats
 import secrets
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -62,11 +63,14 @@ def main() -> None:
                 "SECURE_HSTS_SECONDS": "0",
                 "LOG_LEVEL": "WARNING",
                 "CONTENT_CACHE": "off",
+                "STATIC_ROOT": tempfile.mkdtemp(prefix="profile-url-static-"),
             }
         )
         import django
+        from django.core.management import call_command
 
         django.setup()
+        call_command("collectstatic", "--noinput", verbosity=0)  # the manifest templates read
         from django.db import connection
         from django.test import Client
 

@@ -29,7 +29,7 @@ from wagtail.search import index
 
 from home.api_fields import computed_field, image_field, tags_field
 from home.models import PracticePage, PracticeSettings
-from home.refdata import memoized, public_q
+from home.refdata import memoized, memoized_many, public_q
 from home.seo import absolute, organisation_id
 
 from ..api_fields import (
@@ -274,11 +274,21 @@ class BlogPage(PracticePage):
     def get_authors(self) -> list[Author]:
         if "_authors" not in self.__dict__:
             links = getattr(self, "api_author_links", None)  # prefetched by blog.api
-            if links is None:
-                links = self.article_authors.select_related("author__headshot").prefetch_related(
-                    renditions_prefetch("author__headshot__renditions")
+            if links is not None:
+                self.__dict__["_authors"] = [link.author for link in links]
+            else:
+                # The byline's order is the page's; the authors are reference data.
+                ids = [link.author_id for link in self.article_authors.all()]
+                authors = memoized_many(
+                    "chooser:blog.Author",
+                    ids,
+                    lambda pks: (
+                        Author.objects.select_related("headshot")
+                        .prefetch_related(renditions_prefetch("headshot__renditions"))
+                        .in_bulk(pks)
+                    ),
                 )
-            self.__dict__["_authors"] = [link.author for link in links]
+                self.__dict__["_authors"] = [authors[pk] for pk in ids if authors.get(pk)]
         return self.__dict__["_authors"]
 
     def get_end_bios(self) -> list[Author]:
@@ -308,19 +318,25 @@ class BlogPage(PracticePage):
         `cards`: loaded with what a card shows (image, authors, categories); otherwise with
         what a link shows (id, title, URL, summary).
         """
-        load = article_listing if cards else article_links
         chosen_ids = [link.related_page_id for link in self.related_links.all()]
         if chosen_ids:
-            pages = {
-                page.pk: page
-                for page in load(BlogPage.objects.filter(pk__in=chosen_ids)).exclude(pk=self.pk)
-            }
-            return [pages[pk] for pk in chosen_ids if pk in pages][:RELATED_LIMIT]
-        categories = self.get_categories() if categories is None else categories
-        if not categories:
-            return []
-        shared = BlogPage.objects.filter(categories__in=categories).exclude(pk=self.pk)
-        return list(load(BlogPage.objects.filter(pk__in=shared))[:RELATED_LIMIT])
+            ids = [pk for pk in chosen_ids if pk != self.pk]
+        else:
+            categories = self.get_categories() if categories is None else categories
+            if not categories:
+                return []
+            shared = BlogPage.objects.filter(categories__in=categories).exclude(pk=self.pk)
+            listed = listed_articles(BlogPage.objects.filter(pk__in=shared))
+            ids = list(listed.values_list("pk", flat=True)[:RELATED_LIMIT])
+        # Other articles' cards and links are reference data (home.refdata); a chosen article
+        # that is not listed (a draft, private) loads as None and is left out.
+        load = article_listing if cards else article_links
+        pages = memoized_many(
+            "article_card" if cards else "article_link",
+            ids,
+            lambda pks: {page.pk: page for page in load(BlogPage.objects.filter(pk__in=pks))},
+        )
+        return [pages[pk] for pk in ids if pages.get(pk) is not None][:RELATED_LIMIT]
 
     def table_of_contents(self) -> list[dict[str, str]]:
         return [
@@ -349,9 +365,12 @@ class BlogPage(PracticePage):
         context["tags"] = self.get_tags()
         context["related_articles"] = self.get_related_articles(categories)
         context["toc"] = self.table_of_contents() if self.show_table_of_contents else []
-        parent = self.get_parent()
-        context["index_url"] = parent.url if parent is not None else "/"
+        context["index_url"] = memoized(("parent_url", self.path), self._parent_url)
         return context
+
+    def _parent_url(self) -> str:
+        parent = self.get_parent()
+        return (parent.url or "/") if parent is not None else "/"
 
     # Structured data -----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from home.api_fields import image_field, jsonld_field, seo_field
 from home.api_preview import HeadlessPreviewMixin
 from home.blocks import PageStreamBlock
 from home.caching import cache_public_page
-from home.refdata import memoized
+from home.refdata import memoized, restrictions_for
 from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
 from .settings import PracticeSettings
@@ -129,6 +129,12 @@ class PracticePage(HeadlessPreviewMixin, Page):
         return []
 
     # HTTP ------------------------------------------------------------------------------------
+
+    def get_view_restrictions(self):
+        """Restrictions on this page and its ancestors, from the reference data (no query)."""
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        return restrictions_for(self)
 
     def serve(self, request, *args, **kwargs):
         # Every rich text link target of the page is loaded in one query, not one per block.

@@ -10,6 +10,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
+from home.refdata import memoized
+
 register = template.Library()
 
 
@@ -63,6 +65,9 @@ def main_menu(context) -> list:
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return []
-    return list(
-        site.root_page.get_children().live().in_menu().only("id", "title", "url_path", "path")
+    return memoized(
+        ("main_menu", site.pk),
+        lambda: list(
+            site.root_page.get_children().live().in_menu().only("id", "title", "url_path", "path")
+        ),
     )
