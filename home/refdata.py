@@ -43,6 +43,12 @@ def request_scope() -> Iterator[None]:
         _scope.reset(token)
 
 
+def serving_page() -> bool:
+    """True while Wagtail serves a page to a visitor (its routing ran in this request)."""
+    scope = _scope.get()
+    return scope is not None and scope.get("serving", False)
+
+
 def _version() -> str | None:
     scope = _scope.get()
     if scope is None:
@@ -187,8 +193,10 @@ def _route_for_request(original):
     """
 
     def route_for_request(request, path):
-        if _scope.get() is None or hasattr(request, "_wagtail_route_for_request"):
+        scope = _scope.get()
+        if scope is None or hasattr(request, "_wagtail_route_for_request"):
             return original(request, path)
+        scope["serving"] = True
         site = site_for_request(request)
         if site is None:
             return original(request, path)

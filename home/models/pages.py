@@ -17,7 +17,7 @@ from home.api_fields import image_field, jsonld_field, seo_field
 from home.api_preview import HeadlessPreviewMixin
 from home.blocks import PageStreamBlock
 from home.caching import cache_public_page
-from home.refdata import memoized, restrictions_for
+from home.refdata import memoized, restrictions_for, serving_page
 from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
 from .settings import PracticeSettings
@@ -131,8 +131,13 @@ class PracticePage(HeadlessPreviewMixin, Page):
     # HTTP ------------------------------------------------------------------------------------
 
     def get_view_restrictions(self):
-        """Restrictions on this page and its ancestors, from the reference data (no query)."""
-        if self.alias_of_id:
+        """Restrictions on this page and its ancestors.
+
+        While serving a page (Wagtail's `before_serve_page` check only iterates them): a list
+        from the reference data, no query. Elsewhere (copying, the privacy dialog, the admin):
+        Wagtail's queryset.
+        """
+        if self.alias_of_id or not serving_page():
             return super().get_view_restrictions()
         return restrictions_for(self)
 

@@ -1,4 +1,5 @@
-"""Reference data (home.refdata): kept per process between requests, never stale after an edit.
+"""Reference data (home.refdata): kept per process between requests, never stale after an edit
+(API and HTML).
 
 These run with the response cache off, as the benchmark's "uncached" mode does, so every response
 is built anew and only the reference data is kept: an edit must show on the very next request.
@@ -110,3 +111,31 @@ def test_outside_a_request_nothing_is_kept():
     with refdata.request_scope():
         assert refdata.memoized("key", build) == 3
         assert refdata.memoized("key", build) == 3
+
+
+def test_html_routing_follows_unpublish_and_slug_change(uncached_client, site_content):
+    article = make_article(site_content["index"], shared=site_content["shared"])
+    old_url = article.url
+    assert uncached_client.get(old_url).status_code == 200
+    assert uncached_client.get(old_url).status_code == 200  # the route is kept now
+
+    article.slug = "a-new-slug"
+    article.save_revision().publish()
+    article.refresh_from_db()
+    assert uncached_client.get(old_url).status_code == 404
+    assert uncached_client.get(article.url).status_code == 200
+
+    article.unpublish()
+    assert uncached_client.get(article.url).status_code == 404
+
+
+def test_html_view_restriction_applies_on_the_next_request(uncached_client, site_content):
+    article = make_article(site_content["index"], shared=site_content["shared"])
+    assert uncached_client.get(article.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=site_content["index"], restriction_type=PageViewRestriction.PASSWORD, password="pw"
+    )
+    response = uncached_client.get(article.url)
+    body = response.content.decode()
+    assert article.title not in body  # Wagtail's password form instead of the article
+    assert 'name="password"' in body
