@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 from django.db.models import Q
 
 MAX_ENTRIES = 20_000
@@ -271,5 +272,7 @@ class RequestScopeMiddleware:
 
     def __call__(self, request):
         with request_scope():
-            site_for_request(request)
+            # PostgreSQL down: the view answers for itself (leads: a 503 naming the phone).
+            with suppress(DatabaseError):
+                site_for_request(request)
             return self.get_response(request)
