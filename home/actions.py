@@ -59,7 +59,15 @@ def default_label(action: str, practice: Any, page: Any = None) -> str:
 def resolve_action(
     action: str, practice: Any, *, page: Any = None, button_label: str = ""
 ) -> ResolvedAction:
-    """Turn a stored action into a link; the href is empty when the practice lacks the data."""
+    """Turn a stored action into a link; the href is empty when the practice lacks the data.
+
+    A linked page that is not live or is private (under a view restriction) counts as unset, so
+    neither its URL nor its title shows.
+    """
+    from home.refdata import is_public
+
+    if page is not None and not (page.live and is_public(page)):
+        page = None
     href = ""
     if action == Action.CALL:
         href = getattr(practice, "phone_href", "") or ""
@@ -67,7 +75,7 @@ def resolve_action(
         href = getattr(practice, "booking_url", "") or ""
     elif action == Action.FORM:
         href = getattr(practice, "consultation_url", "") or ""
-    elif action == Action.PAGE and page is not None and page.live:
+    elif action == Action.PAGE and page is not None:
         href = page.url or ""
     return ResolvedAction(
         action=action,

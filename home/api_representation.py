@@ -19,7 +19,7 @@ from typing import Any
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from home.refdata import memoized, site_for_request
+from home.refdata import is_public, memoized, site_for_request
 
 IMAGE_RENDITIONS: dict[str, str] = {
     "small": "width-480",
@@ -62,8 +62,9 @@ def _image_representation(image: AbstractImage) -> dict[str, Any]:
 
 
 def page_representation(page: Page | None) -> dict[str, Any] | None:
-    """A linked page as id, title and public URL; None when unset or not live."""
-    if page is None or not page.live:
+    """A linked page as id, title and public URL; None when unset, not live or private (under a
+    view restriction: its title is not for everyone)."""
+    if page is None or not page.live or not is_public(page):
         return None
     return {"id": page.pk, "title": page.title, "url": page.url}
 

@@ -139,3 +139,27 @@ def test_html_view_restriction_applies_on_the_next_request(uncached_client, site
     body = response.content.decode()
     assert article.title not in body  # Wagtail's password form instead of the article
     assert 'name="password"' in body
+
+
+def test_a_private_page_linked_from_a_cta_shows_neither_title_nor_url(client, site_content):
+    from home.models import StandardPage
+
+    private = StandardPage(title="Staff handbook (private)", slug="staff-handbook")
+    site_content["home"].add_child(instance=private)
+    private.save_revision().publish()
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="pw"
+    )
+    cta = site_content["shared"]["cta"]
+    cta.action, cta.link_page, cta.button_label = "page", private, ""
+    cta.save()
+    article = make_article(site_content["index"], shared=site_content["shared"])
+
+    body = client.get(f"/api/v2/pages/{article.pk}/").content.decode()
+    assert "Staff handbook" not in body
+    assert "staff-handbook" not in body
+    snippet = client.get(f"/api/v2/ctas/{cta.pk}/").json()
+    assert snippet["page"] is None
+    assert snippet["button"]["href"] == ""
+    html = client.get(article.url).content.decode()
+    assert "Staff handbook" not in html and "staff-handbook" not in html
