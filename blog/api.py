@@ -13,11 +13,17 @@ from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.images import get_image_model
 
-from home.api import PagesAPIViewSet, SnippetAPIViewSet, register_page_queryset
+from home.api import (
+    PagesAPIViewSet,
+    SnippetAPIViewSet,
+    register_page_loader,
+    register_page_queryset,
+)
 from home.openapi import _param, register_snippet_schema
 
 from .api_fields import AUTHOR_SCHEMA, CATEGORY_SCHEMA, category_representation
-from .models import Author, BlogCategory, BlogPage, BlogPageAuthor
+from .models import Author, BlogCategory, BlogPage
+from .models.pages import load_relations
 
 # Loading --------------------------------------------------------------------------------------
 
@@ -33,17 +39,12 @@ def prepare_articles(queryset: QuerySet) -> QuerySet:
     Image renditions are not prefetched: image and author representations are reference data
     (home.refdata), so renditions are read once per image and content version, not per request.
     """
-    authors = BlogPageAuthor.objects.select_related("author__headshot").order_by("sort_order")
-    return queryset.select_related("hero_image", "social_image").prefetch_related(
-        # to_attr: a prefetch into modelcluster's own manager makes later filtered queries on
-        # it (BlogPage.get_authors) drop the page filter and return every article's authors.
-        Prefetch("article_authors", queryset=authors, to_attr="api_author_links"),
-        "categories",
-        "tags",
-    )
+    return queryset.select_related("hero_image", "social_image")
 
 
 register_page_queryset(BlogPage, prepare_articles)
+# Authors, categories, tags and related links of the loaded articles: one query for all.
+register_page_loader(BlogPage, load_relations)
 
 
 # Pages endpoint with article filters ----------------------------------------------------------

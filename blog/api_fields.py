@@ -92,14 +92,12 @@ def category_representation(category: Any) -> dict[str, Any]:
 
 
 def _authors(page: Any, context: dict) -> list[dict[str, Any]]:
-    links = getattr(page, "api_author_links", None)  # prefetched by blog.api.prepare_articles
-    if links is None:
-        links = page.article_authors.all()
-    return [snippet_representation(link.author, context) for link in links]
+    # Loaded for many pages at once by blog.models.load_relations (blog.api).
+    return [snippet_representation(author, context) for author in page.get_authors()]
 
 
 def _categories(page: Any) -> list[dict[str, Any]]:
-    return [category_representation(category) for category in page.categories.all()]
+    return [category_representation(category) for category in page.get_categories()]
 
 
 def _related(page: Any) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
@@ -52,7 +53,7 @@ from home.openapi import (
     register_operation,
     register_snippet_schema,
 )
-from home.refdata import memoized, public_q, site_for_request
+from home.refdata import kept, memoized, public_q, site_for_request
 
 MAX_OFFSET = 2**31 - 1
 
@@ -94,9 +95,27 @@ def register_page_queryset(model: type[Page], prepare: Callable[[QuerySet], Quer
     PAGE_QUERYSETS[model] = prepare
 
 
+PAGE_LOADERS: dict[type, Callable[[list], None]] = {}
+
+
+def register_page_loader(model: type[Page], load: Callable[[list], None]) -> None:
+    """What to load for a list of loaded `model` pages at once (relations, in one query)."""
+    PAGE_LOADERS[model] = load
+
+
 def prepare_pages(queryset: QuerySet) -> QuerySet:
     prepare = PAGE_QUERYSETS.get(queryset.model)
     return prepare(queryset) if prepare else queryset
+
+
+def load_pages(pages: list) -> None:
+    by_model: dict[type, list] = {}
+    for page in pages:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        load = PAGE_LOADERS.get(model)
+        if load is not None:
+            load(group)
 
 
 class ParentField(PageParentField):
@@ -113,6 +132,19 @@ class ParentField(PageParentField):
             return None
 
         return memoized(("api_parent", instance.path, site.pk if site else None), load)
+
+
+def page_model(pk: int) -> type[Page]:
+    """The specific model of page `pk` (a page never changes type); Http404 when there is none."""
+    key = ("page_model", pk)
+    model = kept(key)
+    if model is None:
+        content_type_id = Page.objects.filter(pk=pk).values_list("content_type", flat=True).first()
+        if content_type_id is None:
+            raise Http404("no public page with this id")
+        found = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        model = memoized(key, lambda: found)
+    return model
 
 
 class PageSerializer(WagtailPageSerializer):
@@ -147,33 +179,40 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
         come from the reference data (home.refdata): no query of their own.
         """
         if not hasattr(self, "_base_queryset"):
-            try:
-                site = SiteFilterValidator(
-                    site=self.request.GET.get("site"), request=self.request
-                ).site_obj
-            except ValueError as exc:
-                raise BadRequestError(str(exc)) from exc
-            queryset = Page.objects.live().filter(public_q())
-            if site is None:
-                queryset = queryset.none()
-            else:
-                queryset = queryset.filter(path__startswith=site.root_page.path)
-            self._base_queryset = queryset
+            self._base_queryset = self.visible(Page.objects.all())
         return self._base_queryset
+
+    def visible(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` (of any page model) narrowed to what the base queryset serves."""
+        try:
+            site = SiteFilterValidator(
+                site=self.request.GET.get("site"), request=self.request
+            ).site_obj
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+        if site is None:
+            return queryset.none()
+        return queryset.live().filter(public_q()).filter(path__startswith=site.root_page.path)
 
     def get_queryset(self):
         return prepare_pages(super().get_queryset().select_related("locale"))
 
     def get_object(self):
+        """The page, loaded as its own type in one query (its type is reference data)."""
         if not hasattr(self, "_cached_object"):
-            page = super(WagtailPagesAPIViewSet, self).get_object()
-            model = page.specific_class or Page
-            queryset = model.objects.filter(pk=page.pk).select_related("locale")
-            self._cached_object = prepare_pages(queryset).get()
+            pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            model = page_model(pk)
+            queryset = self.visible(model.objects.filter(pk=pk)).select_related("locale")
+            page = prepare_pages(queryset).first()
+            if page is None:
+                raise Http404("no public page with this id")
+            load_pages([page])
+            self._cached_object = page
         return self._cached_object
 
     def paginate_queryset(self, queryset):
-        pages = super().paginate_queryset(queryset)
+        pages = list(super().paginate_queryset(queryset))
+        load_pages(pages)
         prefetch_streams(pages)
         return pages
 

@@ -78,6 +78,11 @@ class SchemaField(serializers.Field):
         self.represent = represent
         self.with_context = with_context
 
+    def __deepcopy__(self, memo):
+        # DRF copies declared fields for every serializer instance, deep-copying the arguments;
+        # the schema and the function are constants, so they are shared, not copied.
+        return self.__class__(*self._args, **self._kwargs)
+
     def get_attribute(self, instance):
         value = super().get_attribute(instance)
         return value() if callable(value) and not hasattr(value, "all") else value
@@ -101,10 +106,11 @@ def page_field(**kwargs: Any) -> SchemaField:
 
 
 def tags_field(**kwargs: Any) -> SchemaField:
-    """Tag names, sorted; reads prefetched tags (no query per page)."""
+    """Tag names, sorted, from the page's `get_tags()` (loaded for many pages at once)."""
     return SchemaField(
         {"type": "array", "items": {"type": "string"}},
-        lambda manager: sorted(tag.name for tag in manager.all()),
+        lambda page: sorted(tag.name for tag in page.get_tags()),
+        source="*",
         **kwargs,
     )
 

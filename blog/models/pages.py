@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Value
 from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -70,6 +71,79 @@ class BlogPageRelated(Orderable):
     related_page = models.ForeignKey("wagtailcore.Page", related_name="+", on_delete=models.CASCADE)
 
     panels = [PageChooserPanel("related_page", "blog.BlogPage")]
+
+
+def _authors_by_id(ids: list[int]) -> dict[int, Author]:
+    return memoized_many(
+        "chooser:blog.Author",
+        ids,
+        lambda pks: (
+            Author.objects.select_related("headshot")
+            .prefetch_related(renditions_prefetch("headshot__renditions"))
+            .in_bulk(pks)
+        ),
+    )
+
+
+def load_relations(pages: list[BlogPage]) -> None:
+    """Authors, categories, tags and chosen related articles of `pages`, in one query.
+
+    The links are the pages' own rows and are read every time (one UNION over the four link
+    tables, for any number of pages); the authors, categories and tags they point at are
+    reference data (home.refdata). The results land where `get_authors`, `get_categories`,
+    `get_tags` and `get_related_articles` look first. Not for previews: a draft's relations
+    live in memory, not in these tables.
+    """
+    pages = [page for page in pages if page.pk is not None and "_authors" not in page.__dict__]
+    if not pages:
+        return
+    ids = [page.pk for page in pages]
+
+    def kind(name: str) -> Value:
+        return Value(name, output_field=models.CharField())
+
+    no_order = Value(0, output_field=models.IntegerField())
+    links = (
+        BlogPageAuthor.objects.filter(page_id__in=ids)
+        .values_list("page_id", kind("author"), "author_id", "sort_order")
+        .order_by()
+        .union(
+            BlogPage.categories.through.objects.filter(blogpage_id__in=ids)
+            .values_list("blogpage_id", kind("category"), "blogcategory_id", no_order)
+            .order_by(),
+            BlogPageTag.objects.filter(content_object_id__in=ids)
+            .values_list("content_object_id", kind("tag"), "tag_id", no_order)
+            .order_by(),
+            BlogPageRelated.objects.filter(page_id__in=ids)
+            .values_list("page_id", kind("related"), "related_page_id", "sort_order")
+            .order_by(),
+            all=True,
+        )
+    )
+    found: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for page_id, what, target, order in links:
+        found[page_id][what].append((order or 0, target))
+    wanted = defaultdict(set)
+    for relations in found.values():
+        for what, pairs in relations.items():
+            wanted[what].update(target for _, target in pairs)
+    categories = memoized_many(
+        "blog.BlogCategory", sorted(wanted["category"]), BlogCategory.objects.in_bulk
+    )
+    tags = memoized_many("taggit.Tag", sorted(wanted["tag"]), Tag.objects.in_bulk)
+    authors = _authors_by_id(sorted(wanted["author"]))
+    for page in pages:
+        relations = found[page.pk]
+        byline = [pk for _, pk in sorted(relations["author"])]
+        page.__dict__["_authors"] = [authors[pk] for pk in byline if authors.get(pk)]
+        page.__dict__["_categories"] = sorted(
+            (categories[pk] for _, pk in relations["category"] if categories.get(pk)),
+            key=lambda category: category.name,
+        )
+        page.__dict__["_tags"] = sorted(
+            (tags[pk] for _, pk in relations["tag"] if tags.get(pk)), key=lambda tag: tag.name
+        )
+        page.__dict__["_related_ids"] = [pk for _, pk in sorted(relations["related"])]
 
 
 def listed_articles(queryset):
@@ -273,22 +347,10 @@ class BlogPage(PracticePage):
 
     def get_authors(self) -> list[Author]:
         if "_authors" not in self.__dict__:
-            links = getattr(self, "api_author_links", None)  # prefetched by blog.api
-            if links is not None:
-                self.__dict__["_authors"] = [link.author for link in links]
-            else:
-                # The byline's order is the page's; the authors are reference data.
-                ids = [link.author_id for link in self.article_authors.all()]
-                authors = memoized_many(
-                    "chooser:blog.Author",
-                    ids,
-                    lambda pks: (
-                        Author.objects.select_related("headshot")
-                        .prefetch_related(renditions_prefetch("headshot__renditions"))
-                        .in_bulk(pks)
-                    ),
-                )
-                self.__dict__["_authors"] = [authors[pk] for pk in ids if authors.get(pk)]
+            # The byline's order is the page's; the authors are reference data.
+            ids = [link.author_id for link in self.article_authors.all()]
+            authors = _authors_by_id(ids)
+            self.__dict__["_authors"] = [authors[pk] for pk in ids if authors.get(pk)]
         return self.__dict__["_authors"]
 
     def get_end_bios(self) -> list[Author]:
@@ -318,16 +380,25 @@ class BlogPage(PracticePage):
         `cards`: loaded with what a card shows (image, authors, categories); otherwise with
         what a link shows (id, title, URL, summary).
         """
-        chosen_ids = [link.related_page_id for link in self.related_links.all()]
+        chosen_ids = self.__dict__.get("_related_ids")
+        if chosen_ids is None:
+            chosen_ids = [link.related_page_id for link in self.related_links.all()]
         if chosen_ids:
             ids = [pk for pk in chosen_ids if pk != self.pk]
         else:
             categories = self.get_categories() if categories is None else categories
             if not categories:
                 return []
-            shared = BlogPage.objects.filter(categories__in=categories).exclude(pk=self.pk)
-            listed = listed_articles(BlogPage.objects.filter(pk__in=shared))
-            ids = list(listed.values_list("pk", flat=True)[:RELATED_LIMIT])
+            # Which other articles share a category is reference data: any publish stamps a new
+            # content version.
+            category_ids = tuple(sorted(category.pk for category in categories))
+
+            def sharing() -> list[int]:
+                shared = BlogPage.objects.filter(categories__in=category_ids).exclude(pk=self.pk)
+                listed = listed_articles(BlogPage.objects.filter(pk__in=shared))
+                return list(listed.values_list("pk", flat=True)[:RELATED_LIMIT])
+
+            ids = memoized(("articles_sharing", category_ids, self.pk), sharing)
         # Other articles' cards and links are reference data (home.refdata); a chosen article
         # that is not listed (a draft, private) loads as None and is left out.
         load = article_listing if cards else article_links
@@ -358,6 +429,8 @@ class BlogPage(PracticePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            load_relations([self])
         categories = self.get_categories()
         context["authors"] = self.get_authors()
         context["end_bios"] = self.get_end_bios() if self.show_author_bios else []
