@@ -147,8 +147,23 @@ def page_model(pk: int) -> type[Page]:
     return model
 
 
+_BUILT_FIELDS: dict[tuple, tuple] = {}
+
+
 class PageSerializer(WagtailPageSerializer):
     parent = ParentField(read_only=True)
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        """DRF works out each model field's serializer field for every serializer instance;
+        the answer depends only on the model and the field, so it is worked out once."""
+        key = (model_class, field_name, nested_depth)
+        built = _BUILT_FIELDS.get(key)
+        if built is None:
+            built = _BUILT_FIELDS[key] = super().build_field(
+                field_name, info, model_class, nested_depth
+            )
+        field_class, field_kwargs = built
+        return field_class, dict(field_kwargs)
 
 
 class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
@@ -169,6 +184,23 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
 
     def resolve_rich_text_format(self):
         return "html"
+
+    _serializer_classes: dict[tuple, type] = {}
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail builds a serializer class for every request; it depends only on these
+        arguments, so each is built once (at most 256 kept: `fields` comes from the client)."""
+        key = (cls, id(router), model, repr(fields_config), show_details, nested)
+        found = cls._serializer_classes.get(key)
+        if found is None:
+            if len(cls._serializer_classes) >= 256:
+                cls._serializer_classes.clear()
+            found = super()._get_serializer_class(
+                router, model, fields_config, show_details=show_details, nested=nested
+            )
+            cls._serializer_classes[key] = found
+        return found
 
     def get_base_queryset(self):
         """Live pages of the requested site that no view restriction covers.

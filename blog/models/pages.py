@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Prefetch, Value
+from django.db import connection, models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -85,6 +85,25 @@ def _authors_by_id(ids: list[int]) -> dict[int, Author]:
     )
 
 
+def _relations_sql(count: int) -> str:
+    """One statement over the four link tables (written out: the ORM took longer to build the
+    UNION than the database took to run it)."""
+    qn = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * count)
+    tables = [
+        (BlogPageAuthor, "page_id", "author", "author_id", "sort_order"),
+        (BlogPage.categories.through, "blogpage_id", "category", "blogcategory_id", None),
+        (BlogPageTag, "content_object_id", "tag", "tag_id", None),
+        (BlogPageRelated, "page_id", "related", "related_page_id", "sort_order"),
+    ]
+    # Identifiers come from the models and values are parameters, hence the noqa.
+    return " UNION ALL ".join(
+        f"SELECT {qn(page)}, '{kind}', {qn(target)}, {qn(order) if order else '0'} "  # noqa: S608
+        f"FROM {qn(model._meta.db_table)} WHERE {qn(page)} IN ({placeholders})"
+        for model, page, kind, target, order in tables
+    )
+
+
 def load_relations(pages: list[BlogPage]) -> None:
     """Authors, categories, tags and chosen related articles of `pages`, in one query.
 
@@ -98,31 +117,11 @@ def load_relations(pages: list[BlogPage]) -> None:
     if not pages:
         return
     ids = [page.pk for page in pages]
-
-    def kind(name: str) -> Value:
-        return Value(name, output_field=models.CharField())
-
-    no_order = Value(0, output_field=models.IntegerField())
-    links = (
-        BlogPageAuthor.objects.filter(page_id__in=ids)
-        .values_list("page_id", kind("author"), "author_id", "sort_order")
-        .order_by()
-        .union(
-            BlogPage.categories.through.objects.filter(blogpage_id__in=ids)
-            .values_list("blogpage_id", kind("category"), "blogcategory_id", no_order)
-            .order_by(),
-            BlogPageTag.objects.filter(content_object_id__in=ids)
-            .values_list("content_object_id", kind("tag"), "tag_id", no_order)
-            .order_by(),
-            BlogPageRelated.objects.filter(page_id__in=ids)
-            .values_list("page_id", kind("related"), "related_page_id", "sort_order")
-            .order_by(),
-            all=True,
-        )
-    )
     found: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for page_id, what, target, order in links:
-        found[page_id][what].append((order or 0, target))
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_sql(len(ids)), ids * 4)
+        for page_id, what, target, order in cursor.fetchall():
+            found[page_id][what].append((order or 0, target))
     wanted = defaultdict(set)
     for relations in found.values():
         for what, pairs in relations.items():
