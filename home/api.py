@@ -154,8 +154,13 @@ class PageSerializer(WagtailPageSerializer):
     parent = ParentField(read_only=True)
 
     def build_field(self, field_name, info, model_class, nested_depth):
-        """DRF works out each model field's serializer field for every serializer instance;
-        the answer depends only on the model and the field, so it is worked out once."""
+        """DRF works out each model field's serializer field for every serializer instance; for
+        a plain model field the answer depends only on the model and the field, so it is worked
+        out once."""
+        if field_name not in info.fields_and_pk:
+            # Relations (child relations take the serializer chosen by `fields`) and
+            # properties: worked out each time, as DRF does.
+            return super().build_field(field_name, info, model_class, nested_depth)
         key = (model_class, field_name, nested_depth)
         built = _BUILT_FIELDS.get(key)
         if built is None:

@@ -164,3 +164,18 @@ def test_a_private_page_linked_from_a_cta_shows_neither_title_nor_url(client, si
     assert snippet["button"]["href"] == ""
     html = client.get(article.url).content.decode()
     assert "Staff handbook" not in html and "staff-handbook" not in html
+
+
+def test_serializers_kept_per_process_still_follow_each_requests_fields(client, site_content):
+    """Serializer classes are built once per model and `fields` value; each request still gets
+    exactly the fields it asked for, whatever was asked before."""
+    make_article(site_content["index"], shared=site_content["shared"])
+    listing = "/api/v2/pages/?type=blog.BlogPage"
+    for _ in range(2):
+        (narrow,) = client.get(f"{listing}&fields=_,title").json()["items"]
+        assert set(narrow) == {"id", "meta", "title"}
+        (wide,) = client.get(f"{listing}&fields=*").json()["items"]
+        assert {"body", "authors", "categories", "tags", "hero_image"} <= set(wide)
+        (summary,) = client.get(f"{listing}&fields=_,summary,tags").json()["items"]
+        assert set(summary) == {"id", "meta", "summary", "tags"}
+        assert summary["tags"] == ["trust"]
