@@ -64,6 +64,29 @@ print(BlogPage.objects.live().count(), "articles;",
 """
 
 
+def production_env(db_url: str, redis_url: str, scratch: Path) -> dict[str, str]:
+    """The production settings the benchmarks run with (also scripts/profile_url.py)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": db_url,
+        "DB_CONN_MAX_AGE": "600",
+        "REDIS_URL": redis_url,
+        "CACHE_URL": redis_url,
+        "SITE_URL": "http://127.0.0.1",
+        "EMAIL_URL": "dummy://",
+        "DEFAULT_FROM_EMAIL": "bench@example.org",
+        "LEADS_NOTIFY_TO": "bench@example.org",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(scratch / "static"),
+        "MEDIA_ROOT": str(scratch / "media"),
+        "VAR_DIR": str(scratch / "var"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def die(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr)
     sys.exit(2)
@@ -220,26 +243,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-api-"))
     servers: list[Gunicorn] = []
     try:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(60),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": db_url,
-            "DB_CONN_MAX_AGE": "600",
-            "REDIS_URL": redis.url,
-            "CACHE_URL": redis.url,
-            "SITE_URL": "http://127.0.0.1",
-            "EMAIL_URL": "dummy://",
-            "DEFAULT_FROM_EMAIL": "bench@example.org",
-            "LEADS_NOTIFY_TO": "bench@example.org",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "STATIC_ROOT": str(scratch / "static"),
-            "MEDIA_ROOT": str(scratch / "media"),
-            "VAR_DIR": str(scratch / "var"),
-            "LOG_LEVEL": "WARNING",
-        }
+        env = {**os.environ, **production_env(db_url, redis.url, scratch)}
         print("== preparing: migrate, demo content, collectstatic")
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo_content")

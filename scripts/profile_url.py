@@ -16,7 +16,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from scripts.bench import production_env  # noqa: E402
 from tests.services import RedisServer  # noqa: E402
 
 
@@ -46,26 +46,9 @@ def main() -> None:
     redis = RedisServer()
     redis.start()
     try:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-                "SECRET_KEY": secrets.token_urlsafe(60),
-                "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-                "DATABASE_URL": database,
-                "DB_CONN_MAX_AGE": "600",
-                "REDIS_URL": redis.url,
-                "CACHE_URL": redis.url,
-                "SITE_URL": "http://127.0.0.1",
-                "EMAIL_URL": "dummy://",
-                "DEFAULT_FROM_EMAIL": "bench@example.org",
-                "LEADS_NOTIFY_TO": "bench@example.org",
-                "SECURE_SSL_REDIRECT": "false",
-                "SECURE_HSTS_SECONDS": "0",
-                "LOG_LEVEL": "WARNING",
-                "CONTENT_CACHE": "off",
-                "STATIC_ROOT": tempfile.mkdtemp(prefix="profile-url-static-"),
-            }
-        )
+        scratch = Path(tempfile.mkdtemp(prefix="profile-url-"))
+        # As the bench's "uncached" server: its settings, the content cache off.
+        os.environ.update({**production_env(database, redis.url, scratch), "CONTENT_CACHE": "off"})
         import django
         from django.core.management import call_command
 
