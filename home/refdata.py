@@ -140,7 +140,7 @@ def view_restrictions() -> tuple[Any, ...]:
 
 def restricted_paths() -> tuple[str, ...]:
     """Tree paths of pages under a view restriction (they and their descendants are private)."""
-    return tuple(restriction.page_path for restriction in view_restrictions())
+    return memoized("restricted_paths", lambda: tuple(r.page_path for r in view_restrictions()))
 
 
 def restrictions_for(page: Any) -> list[Any]:
