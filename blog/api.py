@@ -13,13 +13,13 @@ from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.images import get_image_model
 
-from home.api import (
+from cms.headless.openapi import _param, register_snippet_schema
+from cms.headless.viewsets import (
     PagesAPIViewSet,
     SnippetAPIViewSet,
     register_page_loader,
     register_page_queryset,
 )
-from home.openapi import _param, register_snippet_schema
 
 from .api_fields import AUTHOR_SCHEMA, CATEGORY_SCHEMA, category_representation
 from .models import Author, BlogCategory, BlogPage
@@ -37,7 +37,8 @@ def prepare_articles(queryset: QuerySet) -> QuerySet:
     """Everything an article's API fields read, in a fixed number of queries for any count.
 
     Image renditions are not prefetched: image and author representations are reference data
-    (home.refdata), so renditions are read once per image and content version, not per request.
+    (cms.serving.refdata), so renditions are read once per image and content version, not per
+    request.
     """
     return queryset.select_related("hero_image", "social_image")
 

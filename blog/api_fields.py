@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from home.api_fields import IMAGE_SCHEMA, SchemaField, nullable
-from home.api_representation import snippet_representation
+from cms.headless.fields import IMAGE_SCHEMA, SchemaField, nullable
+from cms.headless.representation import snippet_representation
 
 AUTHOR_SCHEMA: dict[str, Any] = {
     "type": "object",

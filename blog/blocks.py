@@ -9,7 +9,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from home.api_representation import snippet_representation
+from cms.headless.representation import snippet_representation
 from home.blocks import (
     BulkChooserMixin,
     CalloutBlock,

@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from blog.feeds import ArticlesFeed, AtomArticlesFeed
-from home import api as home_api
+from cms.headless import views as headless_views
+from cms.serving.headers import public_cache
 from home import search_views
 from home import views as home_views
-from home.caching import public_cache
 
 from .api import api_router
 
@@ -20,10 +19,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before the api/v2/ router: POST api/v2/leads/ and the consultation form's routes.
     path("", include("leads.urls")),
-    path("api/v2/openapi.json", home_api.openapi_view(api_router), name="openapi"),
-    path("api/v2/ping/", home_api.ping, name="api-ping"),
+    path("api/v2/openapi.json", headless_views.openapi_view(api_router), name="openapi"),
+    path("api/v2/ping/", headless_views.ping, name="api-ping"),
     path("api/v2/", api_router.urls),
-    re_path(r"^api/", home_api.not_found),
+    re_path(r"^api/", headless_views.not_found),
 ]
 
 if settings.DEBUG:
@@ -43,4 +42,4 @@ urlpatterns += [
     path("search/", public_cache(search_views.search), name="search"),
 ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [path("", include("cms.serving.urls"))]

@@ -64,7 +64,7 @@ def resolve_action(
     A linked page that is not live or is private (under a view restriction) counts as unset, so
     neither its URL nor its title shows.
     """
-    from home.refdata import is_public
+    from cms.serving.refdata import is_public
 
     if page is not None and not (page.live and is_public(page)):
         page = None

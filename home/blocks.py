@@ -2,7 +2,7 @@
 
 Blog-only blocks (author bio) and the article stream live in ``blog/blocks.py``; the
 consultation-form block comes from ``leads/blocks.py``. Every block that holds an image, a page or
-a snippet builds its API representation through ``home.api_representation``.
+a snippet builds its API representation through ``cms.headless.representation``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,14 @@ from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
 from wagtail.rich_text import expand_db_html
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.headless.representation import (
+    image_representation,
+    page_representation,
+    snippet_representation,
+)
+from cms.serving.refdata import memoized_many
+
 from .actions import Action, Emphasis, ResolvedAction, resolve_action
-from .api_representation import image_representation, page_representation, snippet_representation
-from .refdata import memoized_many
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
@@ -51,7 +56,7 @@ class BulkChooserMixin:
         return self.model_class.objects.all()
 
     def bulk_to_python(self, values):
-        # Chosen objects are reference data (home.refdata): loaded once per content version.
+        # Chosen objects are reference data (cms.serving.refdata): loaded once per content version.
         # Each block gets its own shallow copy, so nothing set on one leaks into another.
         ids = list(dict.fromkeys(v for v in values if v is not None))
         objects = memoized_many(

@@ -314,9 +314,9 @@ def migrated_data(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_data():
-    """Each test starts without kept reference data (home.refdata): a rolled-back transaction
+    """Each test starts without kept reference data (cms.serving.refdata): a rolled-back transaction
     does not stamp a new content version, so what one test kept could show in the next."""
-    from home import refdata
+    from cms.serving import refdata
 
     refdata.clear()
     yield

@@ -28,9 +28,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.api_fields import computed_field, image_field, tags_field
+from cms.headless.fields import computed_field, image_field, tags_field
+from cms.serving.refdata import memoized, memoized_many, public_q
 from home.models import PracticePage, PracticeSettings
-from home.refdata import memoized, memoized_many, public_q
 from home.seo import absolute, organisation_id
 
 from ..api_fields import (
@@ -109,7 +109,7 @@ def load_relations(pages: list[BlogPage]) -> None:
 
     The links are the pages' own rows and are read every time (one UNION over the four link
     tables, for any number of pages); the authors, categories and tags they point at are
-    reference data (home.refdata). The results land where `get_authors`, `get_categories`,
+    reference data (cms.serving.refdata). The results land where `get_authors`, `get_categories`,
     `get_tags` and `get_related_articles` look first. Not for previews: a draft's relations
     live in memory, not in these tables.
     """
@@ -398,7 +398,7 @@ class BlogPage(PracticePage):
                 return list(listed.values_list("pk", flat=True)[:RELATED_LIMIT])
 
             ids = memoized(("articles_sharing", category_ids, self.pk), sharing)
-        # Other articles' cards and links are reference data (home.refdata); a chosen article
+        # Other articles' cards and links are reference data (cms.serving.refdata); a chosen article
         # that is not listed (a draft, private) loads as None and is left out.
         load = article_listing if cards else article_links
         pages = memoized_many(

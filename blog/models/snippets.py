@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.search import index
 
-from home.api_representation import image_representation
+from cms.headless.representation import image_representation
 from home.blocks import ProfileLinkBlock
 from home.seo import absolute, organisation_id
 

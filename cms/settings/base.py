@@ -143,18 +143,21 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    # Last: its ready() connects signal handlers per sender once every app's snippets are known.
+    "cms.serving",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "home.middleware.ContentSecurityPolicyMiddleware",
+    "cms.serving.csp.ContentSecurityPolicyMiddleware",
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
-    # API and public HTML from the content cache skip sessions, auth and the view (home/cache.py).
-    "home.cache.ContentCacheMiddleware",
+    # API and public HTML from the content cache skip sessions, auth and the view
+    # (cms/serving/cache.py).
+    "cms.serving.cache.ContentCacheMiddleware",
     # Reference data (site, settings, snippets, image renditions) kept per content version.
-    "home.refdata.RequestScopeMiddleware",
+    "cms.serving.refdata.RequestScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,7 +205,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 CACHE_URL = env("CACHE_URL")
-CACHES = {"default": cache_settings(CACHE_URL or "locmem://")}
+CACHES = {
+    "default": cache_settings(CACHE_URL or "locmem://"),
+    # Wagtail's rendition cache, in each process: a rendition's key names its image's file hash
+    # and focal point, so an edited image never reads a stale entry; none of it costs a round trip.
+    "renditions": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "renditions",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
 
 # Mail ------------------------------------------------------------------------------------------
 
@@ -273,7 +286,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
 # Public pages: nothing from another host, no inline script or style without a nonce.
-# reCAPTCHA's hosts are added by home.middleware only on pages that render its widget.
+# reCAPTCHA's hosts are added by leads.middleware only on pages that render its widget.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -376,7 +389,8 @@ WAGTAILAPI_BASE_URL = SITE_URL
 # The API gives final HTML for rich text (links resolved); `?rich_text_format=` is not offered.
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = env_int("API_LIMIT_MAX", 50)
-# The server-side content cache (home/cache.py); off only to measure uncached speed (make bench).
+# The server-side content cache (cms/serving/cache.py); off only to measure uncached speed
+# (make bench).
 CONTENT_CACHE = env_bool("CONTENT_CACHE", True)
 # Served from the content cache unless listed here (writes, liveness, per-token previews).
 API_CACHE_EXCLUDE = ("/api/v2/leads/", "/api/v2/ping/", "/api/v2/preview/")
@@ -389,7 +403,7 @@ HTML_CACHE_EXCLUDE = (
     "/static/",
     "/media/",
 )
-# Headless preview (home/api_preview.py): the frontend that shows drafts, per site hostname or
+# Headless preview (cms/headless/preview.py): the frontend that shows drafts, per site hostname or
 # `default`, and how long a preview token lives.
 HEADLESS_PREVIEW_URLS = {
     key.strip(): value.strip()
@@ -422,6 +436,6 @@ LOGGING = {
     },
 }
 
-# Public pages (home.caching): shared caches may keep a page this many seconds, then revalidate
-# with its ETag (a 304 when nothing on the page changed).
+# Public pages (cms.serving.headers): shared caches may keep a page this many seconds, then
+# revalidate with its ETag (a 304 when nothing on the page changed).
 PUBLIC_PAGE_MAX_AGE = 300

@@ -13,11 +13,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.api_fields import image_field, jsonld_field, seo_field
-from home.api_preview import HeadlessPreviewMixin
+from cms.headless.fields import image_field
+from cms.headless.preview import HeadlessPreviewMixin
+from cms.serving.headers import cache_public_page
+from cms.serving.refdata import memoized, restrictions_for, serving_page
+from home.api_fields import jsonld_field, seo_field
 from home.blocks import PageStreamBlock
-from home.caching import cache_public_page
-from home.refdata import memoized, restrictions_for, serving_page
 from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
 from .settings import PracticeSettings
@@ -143,7 +144,7 @@ class PracticePage(HeadlessPreviewMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         # Every rich text link target of the page is loaded in one query, not one per block.
-        from home.api_prefetch import rich_text_links
+        from cms.serving.prefetch import rich_text_links
 
         with rich_text_links([self]):
             response = super().serve(request, *args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import phonenumbers
 from django.db import models
 from wagtail.admin.panels import (
@@ -15,6 +17,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Site
 
+from cms.serving.refdata import memoized, site_for_request
 from home.actions import CONSULTATION_ANCHOR
 from home.blocks import ProfileLinkBlock
 
@@ -161,19 +164,26 @@ class PracticeSettings(BaseSiteSetting):
 
     @classmethod
     def for_request(cls, request) -> PracticeSettings:
-        """Wagtail's per-request settings, read from the reference data (home.refdata)."""
-        from home.refdata import practice_for_site, site_for_request
-
+        """Wagtail's per-request settings, read from the reference data (cms.serving.refdata)."""
         attr_name = cls.get_cache_attr_name()
         if hasattr(request, attr_name):
             return getattr(request, attr_name)
         site = site_for_request(request)
         if site is None:
             return super().for_request(request)
-        practice = practice_for_site(site)
+        practice = cls.for_site_shared(site)
         practice._request = request
         setattr(request, attr_name, practice)
         return practice
+
+    @classmethod
+    def for_site_shared(cls, site) -> PracticeSettings:
+        """The settings of `site` from the reference data (a copy: Wagtail notes the request on
+        the instance)."""
+        if site is None:
+            return cls.load_default()
+        shared = memoized(("practice", site.pk), lambda: cls.for_site(site))
+        return copy.copy(shared)
 
     @classmethod
     def load_default(cls) -> PracticeSettings:

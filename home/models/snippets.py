@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 
+from cms.headless.representation import page_representation
 from home.actions import Action, Emphasis, ResolvedAction, resolve_action
-from home.api_representation import page_representation
 
 
 class CallToAction(models.Model):

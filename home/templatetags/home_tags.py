@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
-from home.refdata import memoized
+from cms.serving.refdata import memoized
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from home.cache import bump_content_version
+from cms.serving.cache import bump_content_version
 from tests.api.factories import make_article
 
 pytestmark = pytest.mark.django_db

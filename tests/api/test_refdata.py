@@ -1,5 +1,5 @@
-"""Reference data (home.refdata): kept per process between requests, never stale after an edit
-(API and HTML).
+"""Reference data (cms.serving.refdata): kept per process between requests, never stale after an
+edit (API and HTML).
 
 These run with the response cache off, as the benchmark's "uncached" mode does, so every response
 is built anew and only the reference data is kept: an edit must show on the very next request.
@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
-from home import refdata
+from cms.serving import refdata
 from home.models import PracticeSettings
 from tests.api.factories import make_article
 

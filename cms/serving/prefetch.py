@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
-from home.refdata import memoized_many
+from cms.serving.refdata import memoized_many
 
 LINK_TAG = re.compile(r"<a\s[^>]*>")
 LINK_TYPE = re.compile(r'linktype="(page|document)"')
@@ -153,7 +153,7 @@ class _PreloadedMixin:
 
 
 def _link_targets(kind: str, ids: list[str], load) -> dict[str, Any]:
-    """Link targets are reference data (home.refdata): loaded once per content version."""
+    """Link targets are reference data (cms.serving.refdata): loaded once per content version."""
     found = memoized_many(f"link:{kind}", [int(pk) for pk in ids if pk.isdigit()], load)
     return {str(pk): obj for pk, obj in found.items() if obj is not None}
 
@@ -175,6 +175,6 @@ class PrefetchedDocumentLinkHandler(_PreloadedMixin, DocumentLinkHandler):
 
 
 def register_link_handlers(features) -> None:
-    """`register_rich_text_features` hook, run after Wagtail's own (see home.cache)."""
+    """`register_rich_text_features` hook, run after Wagtail's own (see cms.serving.cache)."""
     features.register_link_type(PrefetchedPageLinkHandler)
     features.register_link_type(PrefetchedDocumentLinkHandler)

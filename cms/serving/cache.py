@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
@@ -118,72 +117,6 @@ def _purge(urls: set[str]) -> None:
         logger.exception("frontend cache purge failed")
 
 
-# Signals --------------------------------------------------------------------------------------
-
-
-def _is_content_model(model: type[models.Model]) -> bool:
-    """Models whose rows appear in public output: snippets, images, documents, site settings."""
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-    from wagtail.documents.models import AbstractDocument
-    from wagtail.images.models import AbstractImage
-    from wagtail.models import BaseViewRestriction, Site
-    from wagtail.snippets.models import get_snippet_models
-
-    # View restrictions: making a page private (or public again) changes every listing.
-    content_bases = (
-        AbstractImage,
-        AbstractDocument,
-        BaseSiteSetting,
-        BaseGenericSetting,
-        Site,
-        BaseViewRestriction,
-    )
-    return issubclass(model, content_bases) or model in set(get_snippet_models())
-
-
-_content_model_cache: dict[type, bool] = {}
-
-
-def _known_content_model(model: type[models.Model]) -> bool:
-    known = _content_model_cache.get(model)
-    if known is None:
-        known = _content_model_cache[model] = _is_content_model(model)
-    return known
-
-
-def _on_saved(sender, instance, raw=False, created=False, **kwargs) -> None:
-    # Page rows are saved for drafts too; pages count when published, moved or deleted.
-    if raw or not _known_content_model(sender):
-        return
-    from wagtail.contrib.settings.models import BaseSiteSetting
-
-    if created and isinstance(instance, BaseSiteSetting):
-        return  # made with its defaults on first read: what was shown already
-    invalidate(instance)
-
-
-def _on_deleted(sender, instance, **kwargs) -> None:
-    from wagtail.models import Page
-
-    if isinstance(instance, Page) or _known_content_model(sender):
-        invalidate(instance)
-
-
-def _on_page_change(sender, instance, **kwargs) -> None:
-    invalidate(instance)
-
-
-def connect_signals() -> None:
-    """Called once from HomeConfig.ready()."""
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    page_published.connect(_on_page_change, dispatch_uid="content-cache-published")
-    page_unpublished.connect(_on_page_change, dispatch_uid="content-cache-unpublished")
-    post_page_move.connect(_on_page_change, dispatch_uid="content-cache-moved")
-    post_save.connect(_on_saved, dispatch_uid="content-cache-saved")
-    post_delete.connect(_on_deleted, dispatch_uid="content-cache-deleted")
-
-
 # Responses ------------------------------------------------------------------------------------
 
 
@@ -215,10 +148,11 @@ class ContentCacheMiddleware:
     API responses do not depend on who asks (only public pages are served, to everyone alike), so
     one entry per host and full path serves every client. HTML pages are stored only when the
     page itself said it may be shared (`Cache-Control: public` with an ETag, set by
-    home.caching for anonymous visitors, never for pages carrying a CSRF token or nonce), and are
-    served from the cache only to visitors without a session. An entry is used only when it was
-    made under the current content version, read on every request; an entry this process has
-    already read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the version.
+    cms.serving.headers for anonymous visitors, never for pages carrying a CSRF token or nonce),
+    and are served from the cache only to visitors without a session. An entry is used only when
+    it was made under the current content version, read on every request; an entry this process
+    has already read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the
+    version.
     """
 
     HTML_HEADERS = ("Cache-Control", "ETag", "Vary", "Content-Language")

@@ -3,10 +3,10 @@
 A response is built from the requested page's own rows (fetched every time) and from reference
 data: the site, the practice settings, which pages are behind a view restriction, and the
 representations of authors, calls to action, images and linked pages. Reference data is kept in
-process memory under the content version (home.cache): every edit that could change it stamps a
-new version, and the first request after that starts an empty memo. So an edit shows on the next
-request in every process, as with the response cache, while a response that is not in the
-response cache still costs only its own page's queries.
+process memory under the content version (cms.serving.cache): every edit that could change it
+stamps a new version, and the first request after that starts an empty memo. So an edit shows on
+the next request in every process, as with the response cache, while a response that is not in
+the response cache still costs only its own page's queries.
 
 The version is read once per request (one cache round trip), by `RequestScopeMiddleware`.
 Outside a request (commands, Celery tasks, tests calling functions directly) nothing is kept:
@@ -17,7 +17,6 @@ Values handed out are shared between requests: callers must not modify them.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -44,10 +43,22 @@ def request_scope() -> Iterator[None]:
         _scope.reset(token)
 
 
+def in_request_scope() -> bool:
+    """True within `request_scope()` (a request served through RequestScopeMiddleware)."""
+    return _scope.get() is not None
+
+
 def serving_page() -> bool:
-    """True while Wagtail serves a page to a visitor (its routing ran in this request)."""
+    """True while the project's serve view (cms.serving.views) serves a page to a visitor."""
     scope = _scope.get()
     return scope is not None and scope.get("serving", False)
+
+
+def mark_serving() -> None:
+    """Called by the serve view: from here on, view restrictions come from the reference data."""
+    scope = _scope.get()
+    if scope is not None:
+        scope["serving"] = True
 
 
 def _version() -> str | None:
@@ -55,7 +66,7 @@ def _version() -> str | None:
     if scope is None:
         return None
     if "version" not in scope:
-        from home.cache import content_version
+        from cms.serving.cache import content_version
 
         version = content_version()
         scope["version"] = None if version == "unavailable" else version
@@ -174,94 +185,6 @@ def site_for_request(request: Any):
         return None  # Django answers 400 when the view asks for the host
     request._wagtail_site = memoized(key, lambda: Site.find_for_request(request))
     return request._wagtail_site
-
-
-def practice_for_site(site: Any):
-    """The practice settings of `site` (a copy: Wagtail notes the request on the instance)."""
-    from home.models import PracticeSettings
-
-    if site is None:
-        return PracticeSettings.load_default()
-    shared = memoized(("practice", site.pk), lambda: PracticeSettings.for_site(site))
-    return copy.copy(shared)
-
-
-def _route_for_request(original):
-    """Wagtail's URL routing, with the path -> page lookup kept as reference data.
-
-    What is kept is the page's id, its type and the route's arguments; the page itself is loaded
-    on every request, in one query on its own table (Wagtail's routing costs two per level).
-    """
-
-    def route_for_request(request, path):
-        scope = _scope.get()
-        if scope is None or hasattr(request, "_wagtail_route_for_request"):
-            return original(request, path)
-        scope["serving"] = True
-        site = site_for_request(request)
-        if site is None:
-            return original(request, path)
-        key = ("route", site.pk, path)
-        known = kept(key)
-        if known is not None:
-            model, pk, args, kwargs = known
-            page = model.objects.filter(pk=pk, live=True).first()
-            if page is not None:
-                request._wagtail_route_for_request = (page, args, kwargs)
-                return request._wagtail_route_for_request
-        result = original(request, path)
-        if result is not None:
-            page, args, kwargs = result
-            memoized(key, lambda: (type(page), page.pk, args, kwargs))
-        return result
-
-    return route_for_request
-
-
-def _get_rendition(original):
-    """Renditions looked up by templates (`{% image %}`) are reference data too."""
-
-    def get_rendition(self, filter):
-        spec = filter if isinstance(filter, str) else getattr(filter, "spec", None)
-        if _scope.get() is None or spec is None or self.pk is None:
-            return original(self, filter)
-        return memoized(("rendition", self.pk, spec), lambda: original(self, filter))
-
-    return get_rendition
-
-
-def _get_renditions(original):
-    def get_renditions(self, *filters):
-        specs = tuple(f if isinstance(f, str) else getattr(f, "spec", None) for f in filters)
-        if _scope.get() is None or None in specs or self.pk is None:
-            return original(self, *filters)
-        return memoized(("renditions", self.pk, specs), lambda: original(self, *filters))
-
-    return get_renditions
-
-
-def install() -> None:
-    """Called once from HomeConfig.ready(): within a request, Wagtail's site root paths (read
-    for every page URL, one cache round trip per page instance), its URL routing and template
-    rendition lookups come from the reference data."""
-    from wagtail.images.models import AbstractImage
-    from wagtail.models import Page, Site
-
-    if getattr(Site, "_refdata_installed", False):
-        return
-    Site._refdata_installed = True
-
-    original_root_paths = Site.get_site_root_paths
-
-    def get_site_root_paths():
-        if _scope.get() is None:
-            return original_root_paths()
-        return memoized("site_root_paths", original_root_paths)
-
-    Site.get_site_root_paths = staticmethod(get_site_root_paths)
-    Page.route_for_request = staticmethod(_route_for_request(Page.route_for_request))
-    AbstractImage.get_rendition = _get_rendition(AbstractImage.get_rendition)
-    AbstractImage.get_renditions = _get_renditions(AbstractImage.get_renditions)
 
 
 class RequestScopeMiddleware:

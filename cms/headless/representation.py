@@ -19,7 +19,7 @@ from typing import Any
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
-from home.refdata import is_public, memoized, site_for_request
+from cms.serving.refdata import is_public, memoized, site_for_request
 
 IMAGE_RENDITIONS: dict[str, str] = {
     "small": "width-480",

@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.utils.html import format_html
 
-SALT = "home.api_preview"
+SALT = "cms.headless.preview"
 CACHE_PREFIX = "preview:"
 
 

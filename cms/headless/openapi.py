@@ -23,7 +23,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from home.api_fields import IMAGE_SCHEMA, PAGE_LINK_SCHEMA, SchemaField, nullable
+from cms.headless.fields import IMAGE_SCHEMA, PAGE_LINK_SCHEMA, SchemaField, nullable
 
 JSON = dict[str, Any]
 

@@ -1,0 +1,490 @@
+"""The generic headless API endpoints: pages, images, documents, snippets and previews.
+
+Every endpoint of the API builds on these classes: `PublicAPIMixin` (OpenAPI description, compact
+JSON, strict query parameters), `PagesAPIViewSet` (public pages only, loaded in a fixed number of
+queries, rich text as final HTML), `SnippetAPIViewSet` (a snippet's public representation). Apps
+subclass them for their own models and register page loaders; `cms/api.py` wires the router.
+
+The pages endpoint serves live, public pages only (a page under any view restriction never
+appears, whoever asks), so one cached response serves every client. Rich text is final HTML: the
+`rich_text_format` parameter of stock Wagtail is not offered, so no response carries `linktype=`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework.response import Response
+from wagtail.api import APIField
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
+from wagtail.api.v2.serializers import PageParentField
+from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import CollectionViewRestriction, Page
+
+from cms.headless.fields import IMAGE_SCHEMA, SchemaField
+from cms.headless.openapi import (
+    GENERIC_PAGE_SCHEMA,
+    JSON,
+    PAGE_FILTER_PARAMS,
+    OpenAPIDescribed,
+    _param,
+    endpoint_paths,
+    page_schema,
+    public_page_models,
+)
+from cms.headless.preview import PreviewError, load_preview
+from cms.headless.representation import image_representation, snippet_representation
+from cms.serving.prefetch import prefetch_streams, rich_text_links
+from cms.serving.refdata import kept, memoized, public_q, site_for_request
+
+MAX_OFFSET = 2**31 - 1
+
+
+class PublicAPIMixin(OpenAPIDescribed):
+    """What every endpoint of ours shares: described in OpenAPI, refuses NUL in parameters."""
+
+    def get_renderer_context(self):
+        # Compact JSON: Wagtail indents by 4, which costs a third more bytes and encoding time.
+        context = super().get_renderer_context()
+        context["indent"] = None
+        return context
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            raise BadRequestError("query parameters must not contain null characters")
+        for name in ("limit", "offset", "id"):
+            value = request.GET.get(name)
+            if value is not None and not (value.isascii() and value.isdigit()):
+                raise BadRequestError(f"{name} must be a whole number")
+        if "limit" in request.GET and int(request.GET["limit"]) < 1:
+            raise BadRequestError("limit must be at least 1")
+        if int(request.GET.get("offset", "0")) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        if request.GET.get("search_operator", "and") not in {"and", "or"}:
+            raise BadRequestError("search_operator must be 'and' or 'or'")
+        if request.GET.get("type", None) == "":
+            raise BadRequestError("type must name a page type")
+
+
+# Pages ----------------------------------------------------------------------------------------
+
+PAGE_QUERYSETS: dict[type, Callable[[QuerySet], QuerySet]] = {}
+
+
+def register_page_queryset(model: type[Page], prepare: Callable[[QuerySet], QuerySet]) -> None:
+    """How to load `model` for the API in a fixed number of queries (select/prefetch related)."""
+    PAGE_QUERYSETS[model] = prepare
+
+
+PAGE_LOADERS: dict[type, Callable[[list], None]] = {}
+
+
+def register_page_loader(model: type[Page], load: Callable[[list], None]) -> None:
+    """What to load for a list of loaded `model` pages at once (relations, in one query)."""
+    PAGE_LOADERS[model] = load
+
+
+def prepare_pages(queryset: QuerySet) -> QuerySet:
+    prepare = PAGE_QUERYSETS.get(queryset.model)
+    return prepare(queryset) if prepare else queryset
+
+
+def load_pages(pages: list) -> None:
+    by_model: dict[type, list] = {}
+    for page in pages:
+        by_model.setdefault(type(page), []).append(page)
+    for model, group in by_model.items():
+        load = PAGE_LOADERS.get(model)
+        if load is not None:
+            load(group)
+
+
+class ParentField(PageParentField):
+    """`meta.parent`: the parent when it is served too; reference data, not two queries."""
+
+    def get_attribute(self, instance):
+        base_queryset = self.context["base_queryset"]
+        site = site_for_request(self.context.get("request"))
+
+        def load():
+            parent = instance.get_parent()
+            if parent is not None and base_queryset.filter(id=parent.id).exists():
+                return parent
+            return None
+
+        return memoized(("api_parent", instance.path, site.pk if site else None), load)
+
+
+def page_model(pk: int) -> type[Page]:
+    """The specific model of page `pk` (a page never changes type); Http404 when there is none."""
+    key = ("page_model", pk)
+    model = kept(key)
+    if model is None:
+        content_type_id = Page.objects.filter(pk=pk).values_list("content_type", flat=True).first()
+        if content_type_id is None:
+            raise Http404("no public page with this id")
+        found = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        model = memoized(key, lambda: found)
+    return model
+
+
+_BUILT_FIELDS: dict[tuple, tuple] = {}
+
+
+class PageSerializer(WagtailPageSerializer):
+    parent = ParentField(read_only=True)
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        """DRF works out each model field's serializer field for every serializer instance; for
+        a plain model field the answer depends only on the model and the field, so it is worked
+        out once."""
+        if field_name not in info.fields_and_pk:
+            # Relations (child relations take the serializer chosen by `fields`) and
+            # properties: worked out each time, as DRF does.
+            return super().build_field(field_name, info, model_class, nested_depth)
+        key = (model_class, field_name, nested_depth)
+        built = _BUILT_FIELDS.get(key)
+        if built is None:
+            built = _BUILT_FIELDS[key] = super().build_field(
+                field_name, info, model_class, nested_depth
+            )
+        field_class, field_kwargs = built
+        return field_class, dict(field_kwargs)
+
+
+class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
+    """Wagtail's pages endpoint: public pages only, batched loading, final HTML rich text."""
+
+    base_serializer_class = PageSerializer
+
+    known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters - {
+        "rich_text_format",
+        "translation_of",
+        "locale",
+    }
+    filter_backends = [
+        backend
+        for backend in WagtailPagesAPIViewSet.filter_backends
+        if backend.__name__ not in {"TranslationOfFilter", "LocaleFilter"}
+    ]
+
+    def resolve_rich_text_format(self):
+        return "html"
+
+    _serializer_classes: dict[tuple, type] = {}
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        """Wagtail builds a serializer class for every request; it depends only on these
+        arguments, so each is built once (at most 256 kept: `fields` comes from the client)."""
+        key = (cls, id(router), model, repr(fields_config), show_details, nested)
+        found = cls._serializer_classes.get(key)
+        if found is None:
+            if len(cls._serializer_classes) >= 256:
+                cls._serializer_classes.clear()
+            found = super()._get_serializer_class(
+                router, model, fields_config, show_details=show_details, nested=nested
+            )
+            cls._serializer_classes[key] = found
+        return found
+
+    def get_base_queryset(self):
+        """Live pages of the requested site that no view restriction covers.
+
+        Wagtail's `get_public_pages_queryset` lets through restricted pages the requester may
+        see (a password given in this session); here they are private to everyone, so a
+        logged-in editor's session cannot change what is cached. The restrictions and the site
+        come from the reference data (cms.serving.refdata): no query of their own.
+        """
+        if not hasattr(self, "_base_queryset"):
+            self._base_queryset = self.visible(Page.objects.all())
+        return self._base_queryset
+
+    def visible(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` (of any page model) narrowed to what the base queryset serves."""
+        try:
+            site = SiteFilterValidator(
+                site=self.request.GET.get("site"), request=self.request
+            ).site_obj
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+        if site is None:
+            return queryset.none()
+        return queryset.live().filter(public_q()).filter(path__startswith=site.root_page.path)
+
+    def get_queryset(self):
+        return prepare_pages(super().get_queryset().select_related("locale"))
+
+    def get_object(self):
+        """The page, loaded as its own type in one query (its type is reference data)."""
+        if not hasattr(self, "_cached_object"):
+            pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            model = page_model(pk)
+            queryset = self.visible(model.objects.filter(pk=pk)).select_related("locale")
+            page = prepare_pages(queryset).first()
+            if page is None:
+                raise Http404("no public page with this id")
+            load_pages([page])
+            self._cached_object = page
+        return self._cached_object
+
+    def paginate_queryset(self, queryset):
+        pages = list(super().paginate_queryset(queryset))
+        load_pages(pages)
+        prefetch_streams(pages)
+        return pages
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        pages = self.paginate_queryset(queryset)
+        with rich_text_links(pages):
+            data = self.get_serializer(pages, many=True).data
+        return self.get_paginated_response(data)
+
+    def detail_view(self, request, pk):
+        page = self.get_object()
+        with rich_text_links([page]):
+            data = self.get_serializer(page).data
+        return Response(data)
+
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except BadRequestError as exc:
+            # child_of/descendant_of/ancestor_of name a page that is not public: not found.
+            if str(exc).endswith("page doesn't exist"):
+                raise Http404(str(exc)) from exc
+            raise
+
+    def find_object(self, queryset, request):
+        if "html_path" in request.GET and "\x00" in request.GET["html_path"]:
+            raise BadRequestError("html_path must not contain null characters")
+        return super().find_object(queryset, request)
+
+    @classmethod
+    def openapi_describe(cls, schemas: dict[str, JSON]):
+        branches = []
+        for model in public_page_models():
+            schemas[f"{model.__name__}"] = page_schema(model)
+            branches.append({"$ref": f"#/components/schemas/{model.__name__}"})
+        schemas["Page"] = GENERIC_PAGE_SCHEMA
+        item = {"anyOf": [*branches, {"$ref": "#/components/schemas/Page"}]}
+        find = [
+            _param("html_path", "A public path such as `/articles/my-article/`."),
+            _param("id", "A page id.", {"type": "integer"}),
+        ]
+        labels = sorted(model._meta.label for model in public_page_models())
+        params = [
+            _param(
+                "type",
+                "Only pages of this type; its own fields can then be asked for with `fields`.",
+                {"type": "string", "enum": labels},
+            )
+            if param["name"] == "type"
+            else param
+            for param in PAGE_FILTER_PARAMS
+        ]
+        return item, item, params, find
+
+
+# Images and documents -------------------------------------------------------------------------
+
+
+def _public_collections_only(queryset: QuerySet) -> QuerySet:
+    restricted = CollectionViewRestriction.objects.values_list("collection_id", flat=True)
+    return queryset.exclude(collection__in=list(restricted))
+
+
+class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """Images in public collections, with alt text and renditions for `srcset`."""
+
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    known_query_parameters = BaseAPIViewSet.known_query_parameters - {"rich_text_format"}
+    body_fields = [
+        *BaseAPIViewSet.body_fields,
+        "title",
+        "width",
+        "height",
+        APIField("image", serializer=SchemaField(IMAGE_SCHEMA, image_representation, source="*")),
+    ]
+    listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "title", "image"]
+    nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "title"]
+    name = "images"
+    model = get_image_model()
+
+    def get_queryset(self):
+        queryset = self.model.objects.all().order_by("id")
+        return _public_collections_only(queryset).prefetch_renditions()
+
+    @classmethod
+    def openapi_describe(cls, schemas: dict[str, JSON]):
+        item = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "meta": {"type": "object"},
+                "title": {"type": "string"},
+                "width": {"type": "integer"},
+                "height": {"type": "integer"},
+                "image": {"$ref": "#/components/schemas/Image"},
+            },
+        }
+        schemas["ImageItem"] = item
+        ref = {"$ref": "#/components/schemas/ImageItem"}
+        return ref, ref, [], [_param("id", "An image id.", {"type": "integer"})]
+
+
+def _document_url(document) -> str:
+    return document.url
+
+
+class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """Documents in public collections: title and download URL."""
+
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+    known_query_parameters = BaseAPIViewSet.known_query_parameters - {"rich_text_format"}
+    body_fields = [
+        *BaseAPIViewSet.body_fields,
+        "title",
+        APIField(
+            "download_url",
+            serializer=SchemaField({"type": "string"}, _document_url, source="*"),
+        ),
+    ]
+    listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "title", "download_url"]
+    nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "title", "download_url"]
+    name = "documents"
+    model = get_document_model()
+
+    def get_queryset(self):
+        return _public_collections_only(self.model.objects.all().order_by("id"))
+
+    @classmethod
+    def openapi_describe(cls, schemas: dict[str, JSON]):
+        item = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "meta": {"type": "object"},
+                "title": {"type": "string"},
+                "download_url": {"type": "string"},
+            },
+        }
+        schemas["Document"] = item
+        ref = {"$ref": "#/components/schemas/Document"}
+        return ref, ref, [], [_param("id", "A document id.", {"type": "integer"})]
+
+
+# Snippets -------------------------------------------------------------------------------------
+
+
+class SnippetAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """A snippet endpoint whose items are the snippet's public `api_representation`."""
+
+    filter_backends = [OrderingFilter]
+    known_query_parameters = frozenset(["limit", "offset", "order", "fields", "format"])
+    body_fields = ["id"]
+    listing_default_fields = ["id"]
+    item_schema: JSON = {}
+    schema_name = ""
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        queryset = self.filter_queryset(queryset)
+        items = self.paginate_queryset(queryset)
+        return self.get_paginated_response([self.represent(obj) for obj in items])
+
+    def detail_view(self, request, pk):
+        return Response(self.represent(self.get_object()))
+
+    def represent(self, obj) -> dict[str, Any]:
+        return snippet_representation(obj, {"request": self.request})
+
+    @classmethod
+    def openapi_describe(cls, schemas: dict[str, JSON]):
+        schemas[cls.schema_name] = cls.item_schema
+        ref = {"$ref": f"#/components/schemas/{cls.schema_name}"}
+        return ref, ref, [], [_param("id", "An id.", {"type": "integer"})]
+
+
+class PreviewAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """`/api/v2/preview/?content_type=&token=`: a draft, shaped like the pages detail."""
+
+    name = "preview"
+    model = Page
+
+    def listing_view(self, request):
+        content_type = request.GET.get("content_type", "")
+        token = request.GET.get("token", "")
+        if not content_type or not token:
+            raise BadRequestError("content_type and token are required")
+        try:
+            page = load_preview(content_type, token)
+        except (PreviewError, LookupError, ValueError) as exc:
+            raise Http404("no preview for this token") from exc
+        router = request.wagtailapi_router
+        endpoint = router._endpoints["pages"]
+        serializer_class = endpoint._get_serializer_class(router, type(page), [], show_details=True)
+        context = {
+            "request": request,
+            "view": self,
+            "router": router,
+            "_wagtail_rich_text_format": "html",
+            "base_queryset": Page.objects.live().public(),
+        }
+        with rich_text_links([page]):
+            data = serializer_class(page, context=context).data
+        response = Response(data)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @classmethod
+    def get_urlpatterns(cls):
+        from django.urls import path
+
+        return [path("", cls.as_view({"get": "listing_view"}), name="listing")]
+
+    @classmethod
+    def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
+        paths = endpoint_paths(base, name, {}, {}, [], [])
+        operation = paths[base]["get"]
+        operation["description"] = (
+            "The draft an editor is previewing, in the shape of `/pages/{id}/`. The frontend "
+            "preview URL receives `content_type` and `token`; the token expires."
+        )
+        required = {"required": True}
+        operation["parameters"] = [
+            {**_param("content_type", "e.g. `blog.blogpage`."), **required},
+            {**_param("token", "The preview token."), **required},
+        ]
+        operation["responses"] = {
+            "200": {
+                "description": "The draft.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "anyOf": [
+                                {"$ref": f"#/components/schemas/{model.__name__}"}
+                                for model in public_page_models()
+                            ]
+                        }
+                    }
+                },
+            },
+            **{code: paths[base + "{id}/"]["get"]["responses"][code] for code in ("400", "404")},
+        }
+        return {base: paths[base]}

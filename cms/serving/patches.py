@@ -1,0 +1,360 @@
+"""Every place the project relies on an upstream private name, and its one process-wide patch.
+
+Wagtail, DRF and Django are extended through their seams (hooks, viewsets, subclasses, signals,
+the serve view, cache aliases). Where there is none and the measured gain is worth it, the
+dependency is listed here: `UPSTREAM` names each upstream dotted path, the version it was checked
+against, the project's code that relies on it, and a `check` that raises `UpstreamChanged` when
+the upstream shape or behaviour it relies on is no longer there (`tests/serving/test_patches.py`
+runs every check). Upgrading Wagtail, DRF or Django means running those tests first.
+
+The only patch applied to upstream code is `install_site_root_paths()`, called once from
+`ServingConfig.ready()`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+WAGTAIL = "wagtail 8.0.1"
+DRF = "djangorestframework 3.18.3"
+DJANGO = "Django 6.1.3"
+
+
+class UpstreamChanged(AssertionError):
+    """An upstream name or behaviour the project relies on is not what it was checked against."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise UpstreamChanged(message)
+
+
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+# The patch ------------------------------------------------------------------------------------
+
+
+def install_site_root_paths() -> None:
+    """Within a request, `Site.get_site_root_paths()` comes from the reference data.
+
+    Wagtail reads the site root paths for every page URL it builds (from the Django cache: one
+    round trip per page instance without a request); kept per content version, they cost none.
+    """
+    from wagtail.models import Site
+
+    from cms.serving import refdata
+
+    if getattr(Site.get_site_root_paths, "_serving_patch", False):
+        return
+    original = Site.get_site_root_paths
+
+    def get_site_root_paths():
+        if not refdata.in_request_scope():
+            return original()
+        return refdata.memoized("site_root_paths", original)
+
+    get_site_root_paths._serving_patch = True
+    get_site_root_paths.__wrapped__ = original
+    Site.get_site_root_paths = staticmethod(get_site_root_paths)
+
+
+# Private request attributes -------------------------------------------------------------------
+
+ROUTE_ATTR = "_wagtail_route_for_request"
+SITE_ATTR = "_wagtail_site"
+SETTING_REQUEST_ATTR = "_request"
+CSP_CONFIG_ATTR = "_csp_config"
+
+
+def set_request_route(request: Any, route: tuple) -> None:
+    """Hand Wagtail a route found elsewhere: `Page.route_for_request` returns it as its own."""
+    setattr(request, ROUTE_ATTR, route)
+
+
+# Checks ---------------------------------------------------------------------------------------
+
+
+def _check_site_root_paths() -> None:
+    from wagtail.models import Site
+
+    original = getattr(Site.get_site_root_paths, "__wrapped__", Site.get_site_root_paths)
+    _require(_parameters(original) == [], "Site.get_site_root_paths() takes arguments now")
+    source = inspect.getsource(original)
+    _require(
+        "SITE_ROOT_PATHS_CACHE_KEY" in source,
+        "Site.get_site_root_paths no longer reads the Django cache: the memo may be pointless",
+    )
+
+
+def _check_route_for_request() -> None:
+    from wagtail.models import Page
+
+    _require(
+        _parameters(Page.route_for_request) == ["request", "path"],
+        "Page.route_for_request(request, path) changed signature",
+    )
+    route = (object(), [], {})
+    request = SimpleNamespace(**{ROUTE_ATTR: route})
+    _require(
+        Page.route_for_request(request, "/anything/") is route,
+        f"Page.route_for_request no longer returns request.{ROUTE_ATTR}",
+    )
+
+
+def _check_find_for_request() -> None:
+    from wagtail.models import Site
+
+    site = object()
+    request = SimpleNamespace(**{SITE_ATTR: site})
+    _require(
+        Site.find_for_request(request) is site,
+        f"Site.find_for_request no longer returns request.{SITE_ATTR}",
+    )
+
+
+def _check_site_setting_for_request() -> None:
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    source = inspect.getsource(BaseSiteSetting.for_request)
+    _require(
+        "get_cache_attr_name()" in source and f"{SETTING_REQUEST_ATTR} = request" in source,
+        "BaseSiteSetting.for_request no longer keeps the setting on the request and the request "
+        f"on the setting ({SETTING_REQUEST_ATTR}): PracticeSettings.for_request copies it",
+    )
+    _require(callable(BaseSiteSetting.get_cache_attr_name), "get_cache_attr_name is gone")
+
+
+def _check_stream_value_internals() -> None:
+    from wagtail import blocks
+
+    stream_block = blocks.StreamBlock([("text", blocks.CharBlock())])
+    raw = [{"type": "text", "value": "a", "id": "1"}]
+    value = blocks.StreamValue(stream_block, raw, is_lazy=True)
+    _require(value._raw_data[0]["value"] == "a", "StreamValue._raw_data is not the raw list")
+    _require(value._bound_blocks[0] is None, "StreamValue._bound_blocks is not filled lazily")
+    child = blocks.StreamValue.StreamChild(stream_block.child_blocks["text"], "b", id="1")
+    value._bound_blocks[0] = child
+    _require(value[0] is child, "StreamValue no longer reads a child from _bound_blocks")
+
+
+def _check_get_serializer_class() -> None:
+    from wagtail.api.v2.views import PagesAPIViewSet
+
+    _require(
+        _parameters(PagesAPIViewSet._get_serializer_class)
+        == ["router", "model", "fields_config", "show_details", "nested"],
+        "PagesAPIViewSet._get_serializer_class changed signature",
+    )
+
+
+def _check_router_endpoints() -> None:
+    from wagtail.api.v2.router import WagtailAPIRouter
+    from wagtail.api.v2.views import BaseAPIViewSet
+
+    router = WagtailAPIRouter("patches-check")
+    router.register_endpoint("things", BaseAPIViewSet)
+    _require(
+        getattr(router, "_endpoints", {}).get("things") is BaseAPIViewSet,
+        "WagtailAPIRouter._endpoints no longer maps names to endpoint classes",
+    )
+
+
+def _check_filter_error_text() -> None:
+    from wagtail.api.v2 import filters
+
+    for name in ("ChildOfFilter", "DescendantOfFilter", "AncestorOfFilter"):
+        source = inspect.getsource(getattr(filters, name).filter_queryset)
+        _require(
+            "page doesn't exist\")" in source,
+            f'{name} no longer says "... page doesn\'t exist" for a page it cannot find',
+        )
+
+
+def _check_filtered_by_tag() -> None:
+    from wagtail.api.v2 import filters
+
+    _require(
+        "_filtered_by_tag" in inspect.getsource(filters.FieldsFilter.filter_queryset)
+        and "_filtered_by_tag" in inspect.getsource(filters.SearchFilter.filter_queryset),
+        "Wagtail no longer marks tag-filtered querysets with _filtered_by_tag",
+    )
+
+
+def _check_link_handler_get_many() -> None:
+    from wagtail.rich_text import LinkHandler
+
+    _require(
+        _parameters(LinkHandler.get_many) == ["attrs_list"],
+        "LinkHandler.get_many(attrs_list) changed signature",
+    )
+    _require(
+        "get_many" in inspect.getsource(LinkHandler.expand_db_attributes_many),
+        "LinkHandler.expand_db_attributes_many no longer loads targets through get_many",
+    )
+
+
+def _check_csp_config() -> None:
+    from django.http import HttpRequest, HttpResponse
+    from django.middleware.csp import ContentSecurityPolicyMiddleware
+    from django.utils.csp import CSP
+
+    response = HttpResponse()
+    setattr(response, CSP_CONFIG_ATTR, {"default-src": [CSP.SELF]})
+    request = HttpRequest()
+    request.method = "GET"
+    ContentSecurityPolicyMiddleware(lambda r: response).process_response(request, response)
+    _require(
+        response.get("Content-Security-Policy") == "default-src 'self'",
+        f"Django's CSP middleware no longer reads response.{CSP_CONFIG_ATTR}",
+    )
+
+
+def _check_image_file_metadata() -> None:
+    from wagtail.images.models import AbstractImage
+
+    method = getattr(AbstractImage, "_set_image_file_metadata", None)
+    _require(callable(method), "AbstractImage._set_image_file_metadata is gone")
+    _require(_parameters(method) == ["self"], "_set_image_file_metadata changed signature")
+
+
+def _check_json_script_escapes() -> None:
+    from django.utils import html
+
+    escapes = getattr(html, "_json_script_escapes", None)
+    _require(
+        isinstance(escapes, dict) and {ord("<"), ord(">"), ord("&")} <= set(escapes),
+        "django.utils.html._json_script_escapes no longer escapes <, > and &",
+    )
+
+
+def _check_build_field() -> None:
+    from rest_framework.serializers import ModelSerializer
+    from rest_framework.utils.model_meta import FieldInfo
+
+    _require(
+        _parameters(ModelSerializer.build_field)
+        == ["self", "field_name", "info", "model_class", "nested_depth"],
+        "ModelSerializer.build_field changed signature",
+    )
+    _require("fields_and_pk" in FieldInfo._fields, "DRF's FieldInfo has no fields_and_pk")
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One upstream name the project relies on beyond the documented API."""
+
+    name: str
+    checked: str
+    used_by: str
+    why: str
+    check: Callable[[], None]
+
+
+UPSTREAM: tuple[Upstream, ...] = (
+    Upstream(
+        "wagtail.models.Site.get_site_root_paths",
+        WAGTAIL,
+        "cms.serving.patches.install_site_root_paths",
+        "patched: kept per content version within a request (no cache round trip per URL)",
+        _check_site_root_paths,
+    ),
+    Upstream(
+        "wagtail.models.Page.route_for_request / request._wagtail_route_for_request",
+        WAGTAIL,
+        "cms.serving.views.serve",
+        "a route kept as reference data is handed to Wagtail's serve view as its own",
+        _check_route_for_request,
+    ),
+    Upstream(
+        "wagtail.models.Site.find_for_request / request._wagtail_site",
+        WAGTAIL,
+        "cms.serving.refdata.site_for_request",
+        "the site found from the reference data is the one Wagtail uses for the request",
+        _check_find_for_request,
+    ),
+    Upstream(
+        "wagtail.contrib.settings.models.BaseSiteSetting.for_request (get_cache_attr_name, "
+        "setting._request)",
+        WAGTAIL,
+        "home.models.settings.PracticeSettings.for_request",
+        "the practice settings come from the reference data, kept on the request as Wagtail does",
+        _check_site_setting_for_request,
+    ),
+    Upstream(
+        "wagtail.blocks.StreamValue._raw_data / _bound_blocks / StreamValue.StreamChild",
+        WAGTAIL,
+        "cms.serving.prefetch.prefetch_streams",
+        "each block type's values across many pages are converted in one bulk call",
+        _check_stream_value_internals,
+    ),
+    Upstream(
+        "wagtail.api.v2.views.PagesAPIViewSet._get_serializer_class",
+        WAGTAIL,
+        "cms.headless.viewsets.PagesAPIViewSet, PreviewAPIViewSet",
+        "serializer classes are built once per model and fields; the preview reuses the pages "
+        "endpoint's",
+        _check_get_serializer_class,
+    ),
+    Upstream(
+        "wagtail.api.v2.router.WagtailAPIRouter._endpoints",
+        WAGTAIL,
+        "cms.headless.openapi.build_openapi, cms.headless.viewsets.PreviewAPIViewSet",
+        "the OpenAPI document and the preview read the registered endpoints",
+        _check_router_endpoints,
+    ),
+    Upstream(
+        "wagtail.api.v2.filters.ChildOfFilter/DescendantOfFilter/AncestorOfFilter error text",
+        WAGTAIL,
+        "cms.headless.viewsets.PagesAPIViewSet.filter_queryset",
+        '"... page doesn\'t exist" for a page that is not public becomes a 404',
+        _check_filter_error_text,
+    ),
+    Upstream(
+        "wagtail.api.v2.filters queryset._filtered_by_tag",
+        WAGTAIL,
+        "blog.api.ArticleFilter",
+        "the article tag filter refuses search with tags the way Wagtail's own does",
+        _check_filtered_by_tag,
+    ),
+    Upstream(
+        "wagtail.rich_text.LinkHandler.get_many",
+        WAGTAIL,
+        "cms.serving.prefetch.PrefetchedPageLinkHandler, PrefetchedDocumentLinkHandler",
+        "rich text link targets of a whole response are loaded at once",
+        _check_link_handler_get_many,
+    ),
+    Upstream(
+        "django.middleware.csp.ContentSecurityPolicyMiddleware / response._csp_config",
+        DJANGO,
+        "cms.serving.csp, cms.serving.cache, cms.headless.preview, leads.middleware",
+        "a response's own policy (admin, headless preview, reCAPTCHA pages)",
+        _check_csp_config,
+    ),
+    Upstream(
+        "wagtail.images.models.AbstractImage._set_image_file_metadata",
+        WAGTAIL,
+        "blog.importing.pages",
+        "imported images get their size and hash as an upload would",
+        _check_image_file_metadata,
+    ),
+    Upstream(
+        "django.utils.html._json_script_escapes",
+        DJANGO,
+        "home.templatetags.home_tags",
+        "JSON-LD is escaped exactly as Django's json_script escapes",
+        _check_json_script_escapes,
+    ),
+    Upstream(
+        "rest_framework.serializers.ModelSerializer.build_field / FieldInfo.fields_and_pk",
+        DRF,
+        "cms.headless.viewsets.PageSerializer.build_field",
+        "a plain model field's serializer field is worked out once per process",
+        _check_build_field,
+    ),
+)
