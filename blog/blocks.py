@@ -56,10 +56,8 @@ class AuthorBioBlock(blocks.StructBlock):
 
     def get_preview_value(self):
         """The preview shows the first author on file, so editors see a real bio."""
-        from .models import Author
-
         value = super().get_preview_value()
-        value["author"] = Author.objects.order_by("pk").first()
+        value["author"] = self.child_blocks["author"].model_class.objects.order_by("pk").first()
         return value
 
     class Meta:

@@ -31,20 +31,13 @@ JSONLD_SCHEMA: dict[str, Any] = {
 }
 
 
-def _practice(context: dict):
-    from home.models import PracticeSettings
-
-    request = context.get("request")
-    return PracticeSettings.for_request(request) if request else PracticeSettings.load_default()
-
-
 def _seo(page: Any, context: dict) -> dict[str, Any]:
     request = context.get("request")
     return {
         "title": page.get_meta_title(),
         "description": page.get_meta_description(),
         "canonical": page.get_full_url(request),
-        "social_image": image_representation(page.get_social_image(_practice(context))),
+        "social_image": image_representation(page.get_social_image(page.get_practice(request))),
     }
 
 

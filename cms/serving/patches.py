@@ -187,16 +187,19 @@ def _check_filtered_by_tag() -> None:
 
 
 def _check_link_handler_get_many() -> None:
+    from wagtail.documents.rich_text import DocumentLinkHandler
     from wagtail.rich_text import LinkHandler
+    from wagtail.rich_text.pages import PageLinkHandler
 
     _require(
         _parameters(LinkHandler.get_many) == ["attrs_list"],
         "LinkHandler.get_many(attrs_list) changed signature",
     )
-    _require(
-        "get_many" in inspect.getsource(LinkHandler.expand_db_attributes_many),
-        "LinkHandler.expand_db_attributes_many no longer loads targets through get_many",
-    )
+    for handler in (PageLinkHandler, DocumentLinkHandler):
+        _require(
+            "cls.get_many(" in inspect.getsource(handler.expand_db_attributes_many),
+            f"{handler.__name__}.expand_db_attributes_many no longer loads through get_many",
+        )
 
 
 def _check_csp_config() -> None:
@@ -323,7 +326,7 @@ UPSTREAM: tuple[Upstream, ...] = (
         _check_filtered_by_tag,
     ),
     Upstream(
-        "wagtail.rich_text.LinkHandler.get_many",
+        "wagtail.rich_text.LinkHandler.get_many (Page/DocumentLinkHandler)",
         WAGTAIL,
         "cms.serving.prefetch.PrefetchedPageLinkHandler, PrefetchedDocumentLinkHandler",
         "rich text link targets of a whole response are loaded at once",

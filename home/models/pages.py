@@ -88,6 +88,12 @@ class PracticePage(HeadlessPreviewMixin, Page):
         """The page's own main image (a hero image), if it has one."""
         return None
 
+    def get_practice(self, request: Any = None) -> PracticeSettings:
+        """The practice settings of the request's site (the default site's without a request)."""
+        if request is None:
+            return PracticeSettings.load_default()
+        return PracticeSettings.for_request(request)
+
     def get_social_image(self, practice: PracticeSettings | None = None):
         image = self.social_image or self.get_main_image()
         if image is None and practice is not None:
