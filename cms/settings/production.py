@@ -24,7 +24,7 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 
 DEBUG = False
-CACHES = {"default": cache_settings(CACHE_URL or REDIS_URL)}
+CACHES["default"] = cache_settings(CACHE_URL or REDIS_URL)
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
