@@ -38,12 +38,20 @@ LOCAL_BYTES = 32 * 1024 * 1024  # per process
 # Version --------------------------------------------------------------------------------------
 
 
+def cache_down() -> bool:
+    """True while the cache backend skips a Redis that just failed (a miss is not a new version)."""
+    available = getattr(cache, "available", None)
+    return available is not None and not available()
+
+
 def content_version() -> str:
     """The current content version; a fresh one is stamped when the cache holds none."""
     try:
         version = cache.get(VERSION_KEY)
     except Exception:
         logger.warning("content cache unavailable reading the version", exc_info=True)
+        return "unavailable"
+    if version is None and cache_down():
         return "unavailable"
     return version or bump_content_version()
 

@@ -42,6 +42,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = env(name)
+    try:
+        return float(value) if value else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from exc
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -88,12 +96,14 @@ def cache_settings(url: str) -> dict:
     """Turn CACHE_URL into a CACHES entry: redis://..., locmem://, dummy://."""
     scheme = urlsplit(url).scheme.lower()
     if scheme in {"redis", "rediss", "unix"}:
+        # An error or timeout is a miss, for every caller (Wagtail's included), within the
+        # timeout; a failed cache is then skipped for a few seconds (cms/serving/resilient_cache).
+        timeout = env_float("CACHE_TIMEOUT_SECONDS", 0.1)
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cms.serving.resilient_cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "cms",
-            # A cache that is down must fail fast: every caller treats a cache error as a miss.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cms"}

@@ -1,5 +1,7 @@
 """Production: every secret comes from the environment, and a missing one stops the start."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
@@ -24,7 +26,18 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 
 DEBUG = False
-CACHES["default"] = cache_settings(CACHE_URL or REDIS_URL)
+
+
+def _next_database(url: str) -> str:
+    """The same Redis, the next database: the cache never shares a keyspace with the broker."""
+    parts = urlsplit(url)
+    current = parts.path.strip("/") or "0"
+    if not current.isdigit():
+        return url
+    return urlunsplit(parts._replace(path=f"/{int(current) + 1}"))
+
+
+CACHES["default"] = cache_settings(CACHE_URL or _next_database(REDIS_URL))
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }

@@ -1,0 +1,118 @@
+"""A Redis cache that is never a single point of failure: an error or timeout is a miss.
+
+Django's `RedisCache` raises when Redis is down or frozen, and so does every caller that reads
+the cache directly (Wagtail's site root paths, for one), which turned a cache outage into a site
+outage. This backend answers a failed read as a miss and a failed write as not stored, within
+the socket timeout (100 ms by default in `cache_settings`). After a failure every thread of the
+process skips Redis for `RETRY_AFTER` seconds, so a frozen Redis costs one timeout per process
+and window, not one per cache call. `incr` (and `decr`) keep raising (their callers decide what a
+failed count means) but fail at once while Redis is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = 5.0
+
+# When each cache location may be tried again, shared by the process's threads (Django keeps one
+# backend instance per thread and alias).
+_down_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+class CacheUnavailable(ConnectionError):
+    """The cache failed a moment ago and is skipped until `RETRY_AFTER` has passed."""
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache where a failing Redis reads as empty and writes as dropped."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_after = float(options.pop("retry_after", RETRY_AFTER))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._location = server if isinstance(server, str) else ",".join(server)
+
+    # Circuit -----------------------------------------------------------------------------------
+
+    def available(self) -> bool:
+        """False while a recent failure has the cache skipped."""
+        return time.monotonic() >= _down_until.get(self._location, 0.0)
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        with _lock:
+            was_up = self.available()
+            _down_until[self._location] = time.monotonic() + self.retry_after
+        if was_up:
+            logger.warning(
+                "cache unavailable (%s on %s); skipped for %.0f s",
+                exc.__class__.__name__,
+                operation,
+                self.retry_after,
+            )
+
+    def _call(self, operation: str, fallback: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self.available():
+            return fallback
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except Exception as exc:
+            self._failed(operation, exc)
+            return fallback
+
+    # Reads are misses, writes are dropped --------------------------------------------------------
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)
+
+    # Counters keep raising, but at once while the cache is skipped -------------------------------
+
+    def _count(self, operation: str, *args: Any) -> int:
+        if not self.available():
+            raise CacheUnavailable("the cache is skipped after a recent failure")
+        try:
+            return getattr(super(), operation)(*args)
+        except ValueError:
+            raise  # a missing key: Redis answered
+        except Exception as exc:
+            self._failed(operation, exc)
+            raise
+
+    def incr(self, key, delta=1, version=None):
+        return self._count("incr", key, delta, version)
