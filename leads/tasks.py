@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from leads import privacy
 from leads.models import Notification
 from leads.notifications import NoRecipients, build_message
 
@@ -161,7 +162,5 @@ def claim_due() -> list[int]:
 
 @shared_task(ignore_result=True)
 def purge_expired_leads() -> int:
-    """Daily retention: delete leads past their retention period (see leads.services)."""
-    from leads.services import purge_expired_leads as purge
-
-    return purge()
+    """Daily retention: delete leads past their retention period (see leads.privacy)."""
+    return privacy.purge_expired_leads()

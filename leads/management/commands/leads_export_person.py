@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from leads.services import export_person
+from leads.privacy import export_person
 
 
 class Command(BaseCommand):

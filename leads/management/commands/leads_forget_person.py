@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from leads.services import forget_person
+from leads.privacy import forget_person
 
 
 class Command(BaseCommand):

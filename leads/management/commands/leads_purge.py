@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from leads.services import purge_expired_leads
+from leads.privacy import purge_expired_leads
 
 
 class Command(BaseCommand):
