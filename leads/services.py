@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
 from .models import Lead, LeadActivity
+from .outbox import queue_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -181,8 +182,6 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     notified) and returned like any other lead, so the caller answers a bot as if it succeeded.
     Raises RateLimited (nothing stored) or IntakeUnavailable (the database is down).
     """
-    from .outbox import queue_notifications
-
     ip_hash = hash_ip(submission.client_ip)
     check_rate_limit(ip_hash)
 
@@ -258,8 +257,6 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
 
 def change_status(lead: Lead, status: str, actor) -> LeadActivity | None:
     """Move a lead to a new status and record who did it; marking "not spam" queues its notice."""
-    from .outbox import queue_notifications
-
     if status == lead.status:
         return None
     with transaction.atomic():
