@@ -13,8 +13,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from .forms import LeadForm
-from .services import IntakeUnavailable, RateLimited, Submission, client_ip, submit_lead
-from .views import practice_phone
+from .services import (
+    IntakeUnavailable,
+    RateLimited,
+    Submission,
+    client_ip,
+    practice_phone,
+    submit_lead,
+)
 
 MAX_BODY_BYTES = 16 * 1024
 
@@ -126,7 +132,7 @@ def intake(request: HttpRequest) -> JsonResponse:
             Retry_After=str(limited.retry_after),
         )
     except IntakeUnavailable:
-        phone = practice_phone()
+        phone = practice_phone(request)
         message = "We could not save your request just now. Please call the practice"
         message += f" on {phone}." if phone else "."
         return _error(503, message, Retry_After="60")

@@ -1,9 +1,9 @@
 """The one intake path for consultation requests (validate, store, queue), and staff actions.
 
 Both entry points (the HTML form in `views.py`, the JSON API in `api.py`) validate with
-`forms.LeadForm` and then call `submit_lead()`. Nothing here logs, raises or passes on a value a
-person typed: log lines and exceptions name classes and counts, never lead fields. Retention,
-access and erasure are in `privacy.py`.
+`forms.LeadForm` and then call `submit_lead()`; when it cannot store, both name `practice_phone()`.
+Nothing here logs, raises or passes on a value a person typed: log lines and exceptions name
+classes and counts, never lead fields. Retention, access and erasure are in `privacy.py`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Page
@@ -33,6 +35,22 @@ IP_HASH_SALT = "leads.client-ip"
 
 class IntakeUnavailable(Exception):
     """The database could not store the request: the visitor must be told to call instead."""
+
+
+def practice_phone(request: HttpRequest) -> str:
+    """The phone to name when a request could not be stored, for the site the request came to.
+
+    LEADS_FALLBACK_PHONE when set (no database needed), else the phone in the practice settings
+    of the request's site (the LEADS_PRACTICE_SETTINGS model, a Wagtail site setting). Never
+    raises: with the database down and no fallback phone it answers "".
+    """
+    if settings.LEADS_FALLBACK_PHONE:
+        return settings.LEADS_FALLBACK_PHONE
+    try:
+        practice = apps.get_model(settings.LEADS_PRACTICE_SETTINGS).for_request(request)
+        return practice.phone or ""
+    except Exception:
+        return ""
 
 
 class RateLimited(Exception):

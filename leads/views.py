@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from .services import (
     Submission,
     client_ip,
     form_started_token,
+    practice_phone,
     submit_lead,
 )
 
@@ -90,20 +90,11 @@ def _external_referrer_host(request: HttpRequest) -> str:
     return _plain(host, 255)
 
 
-def practice_phone() -> str:
-    """The phone to name when the request could not be saved (no database needed if configured)."""
-    if settings.LEADS_FALLBACK_PHONE:
-        return settings.LEADS_FALLBACK_PHONE
-    try:
-        practice = apps.get_model("home", "PracticeSettings").objects.first()
-    except Exception:
-        return ""
-    return practice.phone if practice else ""
-
-
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503: the request could not be stored; tell the person to call instead."""
-    response = render(request, "leads/unavailable.html", {"phone": practice_phone()}, status=503)
+    response = render(
+        request, "leads/unavailable.html", {"phone": practice_phone(request)}, status=503
+    )
     response["Retry-After"] = "60"
     return response
 
