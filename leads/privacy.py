@@ -8,14 +8,16 @@ ErasureRecord (reason, count, time).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from wagtail.models import Page
 
+from .fields import STORED_FIELDS
 from .models import ErasureRecord, Lead
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,15 @@ def leads_for_person(email: str) -> QuerySet[Lead]:
     return Lead.objects.filter(email__iexact=email.strip())
 
 
+def _as_json(value: Any) -> Any:
+    """A stored value as the export shows it: times in ISO 8601, a page as its path."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Page):
+        return value.url_path
+    return value
+
+
 def export_person(email: str) -> dict[str, Any]:
     """Everything held about the person with this email, for an access request."""
     leads = leads_for_person(email).prefetch_related("activities", "notifications")
@@ -76,28 +87,7 @@ def export_person(email: str) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         "requests": [
             {
-                "reference": lead.reference,
-                "name": lead.name,
-                "email": lead.email,
-                "phone": lead.phone,
-                "preferred_contact": lead.preferred_contact,
-                "preferred_times": lead.preferred_times,
-                "message": lead.message,
-                "consent_version": lead.consent_version,
-                "consented_at": lead.consented_at.isoformat(),
-                "source_page": lead.source_page.url_path if lead.source_page else None,
-                "source_block_id": lead.source_block_id,
-                "utm_source": lead.utm_source,
-                "utm_medium": lead.utm_medium,
-                "utm_campaign": lead.utm_campaign,
-                "referrer_host": lead.referrer_host,
-                "received_at": lead.received_at.isoformat(),
-                "status": lead.status,
-                "is_spam": lead.is_spam,
-                "spam_reason": lead.spam_reason,
-                "is_duplicate": lead.is_duplicate,
-                "captcha_unverified": lead.captcha_unverified,
-                "ip_hash": lead.ip_hash,
+                **{field.column: _as_json(getattr(lead, field.column)) for field in STORED_FIELDS},
                 "history": [
                     {
                         "kind": activity.kind,

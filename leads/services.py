@@ -9,6 +9,7 @@ classes and counts, never lead fields. Retention, access and erasure are in `pri
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
+from .fields import STORED_INTAKE_FIELDS, Kind
 from .models import Lead, LeadActivity
 from .outbox import queue_notifications
 
@@ -190,6 +192,27 @@ def _source_page(page_id: int | None) -> Page | None:
     return Page.objects.filter(pk=page_id).first()
 
 
+# How a visitor's value becomes its Lead column, where it is not stored as sent.
+_TO_COLUMN: dict[str, Callable[[Any], Any]] = {
+    "preferred_contact": lambda value: value or Lead.ContactMethod.PHONE,
+    "source_page": _source_page,
+    "referrer": _referrer_host,
+}
+
+
+def _visitor_columns(data: dict[str, Any]) -> dict[str, Any]:
+    """The Lead columns filled from what the visitor sent (`fields.STORED_INTAKE_FIELDS`)."""
+    columns = {}
+    for spec in STORED_INTAKE_FIELDS:
+        if spec.required:
+            value = data[spec.name]
+        else:
+            value = data.get(spec.name, None if spec.kind is Kind.PAGE else "")
+        convert = _TO_COLUMN.get(spec.name)
+        columns[spec.column] = convert(value) if convert else value
+    return columns
+
+
 # Intake -----------------------------------------------------------------------------------------
 
 
@@ -227,20 +250,9 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
                 received_at__gte=now - timedelta(seconds=settings.LEADS_DUPLICATE_WINDOW),
             ).exists()
             lead = Lead.objects.create(
-                name=data["name"],
-                email=data["email"],
-                phone=data.get("phone", ""),
-                preferred_contact=data.get("preferred_contact") or Lead.ContactMethod.PHONE,
-                preferred_times=data.get("preferred_times", ""),
-                message=data.get("message", ""),
+                **_visitor_columns(data),
                 consent_version=settings.LEADS_CONSENT_VERSION,
                 consented_at=now,
-                source_page=_source_page(data.get("source_page")),
-                source_block_id=data.get("block_id", ""),
-                utm_source=data.get("utm_source", ""),
-                utm_medium=data.get("utm_medium", ""),
-                utm_campaign=data.get("utm_campaign", ""),
-                referrer_host=_referrer_host(data.get("referrer", "")),
                 received_at=now,
                 status=Lead.Status.SPAM if reasons else Lead.Status.NEW,
                 is_spam=bool(reasons),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from .fields import QUERY_FIELDS
 from .forms import LeadForm
 from .services import (
     IntakeUnavailable,
@@ -23,8 +24,6 @@ from .services import (
     practice_phone,
     submit_lead,
 )
-
-UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 
 
 def consultation_form_context(
@@ -43,8 +42,8 @@ def consultation_form_context(
             "block_id": (block_id or "")[:64],
         }
         if request is not None:
-            for name in UTM_FIELDS:
-                initial[name] = _plain(request.GET.get(name, ""), 100)
+            for field in QUERY_FIELDS:
+                initial[field.name] = _plain(request.GET.get(field.name, ""), field.max_length)
             initial["referrer"] = _external_referrer_host(request)
         form = LeadForm(initial=initial, auto_id=_auto_id(block_id))
     recaptcha = settings.RECAPTCHA_ENABLED

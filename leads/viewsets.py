@@ -2,7 +2,8 @@
 
 Registered in wagtail_hooks.py. Reached only by the "Lead managers" group (change/view/export
 permissions on Lead, granted by migration 0002) and superusers. No add, copy or delete views: leads
-come only from intake and leave only by retention or `leads_forget_person`.
+come only from intake and leave only by retention or `leads_forget_person`. The detail and export
+columns come from `fields.ADMIN_FIELDS`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Page
 
+from .fields import ADMIN_FIELDS
 from .models import Lead
 from .outbox import annotate_notification_problems, resend
 from .services import add_note, change_status
@@ -235,29 +237,7 @@ class LeadViewSet(ModelViewSet):
     search_backend_name = None
     # Everything held about a request, in the detail view and in exports (consent included, so an
     # export can show when and to which text each person agreed).
-    list_export = [
-        "reference",
-        "received_at",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "preferred_times",
-        "message",
-        "consent_version",
-        "consented_at",
-        "source_page",
-        "source_block_id",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-        "referrer_host",
-        "is_spam",
-        "spam_reason",
-        "is_duplicate",
-        "captcha_unverified",
-    ]
+    list_export = [field.column for field in ADMIN_FIELDS]
     export_filename = "consultation-requests"
     inspect_view_fields = list_export
 

@@ -1,15 +1,131 @@
-"""The leads app's shape: imports run one way only."""
+"""The leads app's shape: one field declaration behind every field list, imports one way only."""
 
 from __future__ import annotations
 
 import ast
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 
 from leads import outbox, tasks
+from leads.api import FIELDS, lead_intake_operation
+from leads.fields import LEAD_FIELDS, STORED_FIELDS
+from leads.forms import FORM_OPTIONS, LeadForm
+from leads.models import Lead
+from leads.privacy import export_person
+from leads.services import _TO_COLUMN
 
 LEADS_DIR = Path(__file__).resolve().parents[2] / "leads"
+
+
+# One declaration --------------------------------------------------------------------------------
+
+
+def test_intake_operation_equals_the_one_home_api_publishes_today():
+    from home.api import _lead_intake_operation
+
+    old_schemas: dict = {}
+    new_schemas: dict = {}
+    old = _lead_intake_operation(old_schemas)
+    new = lead_intake_operation(new_schemas)
+
+    assert new == old
+    assert new_schemas == old_schemas
+    # Key order too: the document is served as JSON.
+    assert json.dumps([new, new_schemas]) == json.dumps([old, old_schemas])
+
+
+def test_every_lead_column_is_declared_once():
+    columns = [field.column for field in LEAD_FIELDS if field.column]
+    model_columns = [field.name for field in Lead._meta.concrete_fields if field.name != "id"]
+    assert sorted(columns) == sorted(model_columns)
+    assert len({field.name for field in LEAD_FIELDS}) == len(LEAD_FIELDS)
+
+
+def test_form_options_and_intake_conversions_name_declared_fields():
+    intake = {field.name for field in LEAD_FIELDS if field.is_intake}
+    assert set(FORM_OPTIONS) <= intake
+    assert set(_TO_COLUMN) <= intake
+    assert list(LeadForm.base_fields) == [field.name for field in LEAD_FIELDS if field.is_intake]
+
+
+def test_api_accepts_the_declared_fields_with_their_types():
+    assert list(FIELDS.items()) == [
+        *[
+            (name, "a string")
+            for name in [
+                "name",
+                "email",
+                "phone",
+                "preferred_contact",
+                "preferred_times",
+                "message",
+                "block_id",
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+                "referrer",
+                "website",
+                "recaptcha_token",
+            ]
+        ],
+        ("consent", "true or false"),
+        ("source_page", "a page id (a whole number) or null"),
+    ]
+
+
+ADMIN_HEADERS = [
+    "Reference",
+    "Received at",
+    "Status",
+    "Name",
+    "Email",
+    "Phone",
+    "Preferred contact",
+    "Preferred times",
+    "Message",
+    "Consent version",
+    "Consented at",
+    "Source page",
+    "Source block id",
+    "Utm source",
+    "Utm medium",
+    "Utm campaign",
+    "Referrer host",
+    "Is spam",
+    "Spam reason",
+    "Is duplicate",
+    "Captcha unverified",
+]
+
+
+@pytest.mark.django_db
+def test_admin_export_columns_and_the_persons_export_keys(client):
+    Lead.objects.create(
+        name="Casey Example",
+        email="casey@example.org",
+        consent_version="2026-01",
+        consented_at=timezone.now(),
+    )
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    response = client.get(reverse("leads_lead:index"), {"export": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    assert next(csv.reader(io.StringIO(text, newline=""))) == ADMIN_HEADERS
+
+    request = export_person("casey@example.org")["requests"][0]
+    assert list(request) == [field.column for field in STORED_FIELDS] + [
+        "history",
+        "notifications",
+    ]
+    assert list(request)[:3] == ["reference", "name", "email"]
+    assert list(request)[-3:] == ["ip_hash", "history", "notifications"]
+
 
 # Imports run one way ----------------------------------------------------------------------------
 
