@@ -1,3 +1,5 @@
+"""`manage.py leads_export_person EMAIL`: answer a person's access request."""
+
 import json
 
 from django.core.management.base import BaseCommand

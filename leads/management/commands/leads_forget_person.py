@@ -1,3 +1,5 @@
+"""`manage.py leads_forget_person EMAIL`: answer a person's erasure request."""
+
 from django.core.management.base import BaseCommand
 
 from leads.privacy import forget_person

@@ -1,3 +1,5 @@
+"""`manage.py leads_purge`: apply the retention periods now (beat runs it daily as a task)."""
+
 from django.core.management.base import BaseCommand
 
 from leads.privacy import purge_expired_leads
