@@ -1,0 +1,1 @@
+"""Consultation requests: intake, the admin's Leads area, notifications and privacy."""

@@ -1,3 +1,5 @@
+"""The Leads app: consultation requests, from intake to the admin, notification and deletion."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The consultation-form block that content apps put in their stream fields."""
+
 from wagtail import blocks
 
 

@@ -1,27 +1,21 @@
 """The one set of validation rules for a consultation request, shared by the HTML form and the API.
 
-Every rule answers with a message a person can act on; nothing here ever raises past `is_valid()`.
+The form's fields, their order, labels, lengths and help come from the declaration in fields.py;
+what only the HTML form needs (error messages, widgets) is `FORM_OPTIONS` below. Every rule answers
+with a message a person can act on; nothing here ever raises past `is_valid()`.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .fields import INTAKE_FIELDS, PERSON_FIELDS, Kind, LeadField, Source
 from .models import Lead
-
-MESSAGE_MAX_LENGTH = 1000
-MESSAGE_HINT = (
-    "Optional, up to 1000 characters. Please do not include clinical or health details here: "
-    "we will talk about what brings you in when we speak."
-)
-CONSENT_LABEL = (
-    "I agree that the practice stores these details to answer my request, as described in the "
-    "privacy policy."
-)
 
 
 def _control_characters(value: str, allowed: str = "") -> bool:
@@ -62,84 +56,73 @@ class SingleLineEmailField(SingleLineField, forms.EmailField):
     """An email address on one line."""
 
 
-class LeadForm(forms.Form):
-    """A consultation request: what the person tells us, plus where the request came from."""
+FIELD_CLASSES: dict[Kind, type[forms.Field]] = {
+    Kind.LINE: SingleLineField,
+    Kind.EMAIL: SingleLineEmailField,
+    Kind.TEXT: MultiLineField,
+    Kind.CHOICE: forms.ChoiceField,
+    Kind.CONSENT: forms.BooleanField,
+    Kind.PAGE: forms.IntegerField,
+}
+# A page id is a positive 32-bit integer, as the database stores it.
+KIND_OPTIONS: dict[Kind, dict[str, Any]] = {Kind.PAGE: {"min_value": 1, "max_value": 2**31 - 1}}
 
-    name = SingleLineField(
-        label="Your name",
-        max_length=120,
-        error_messages={"required": "Please tell us your name."},
-    )
-    email = SingleLineEmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
+#: What only the HTML form adds to a declared field, by name (as a ModelForm's Meta would).
+FORM_OPTIONS: dict[str, dict[str, Any]] = {
+    "name": {"error_messages": {"required": "Please tell us your name."}},
+    "email": {
+        "error_messages": {
             "required": "Please give an email address so we can reply.",
             "invalid": "Please enter an email address like name@example.com.",
         },
-    )
-    phone = SingleLineField(
-        label="Phone number",
-        max_length=32,
-        required=False,
-        help_text="US number, e.g. (408) 555-0142. Needed if you prefer a call or a text.",
-    )
-    preferred_contact = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=Lead.ContactMethod.choices,
-        required=False,
-        initial=Lead.ContactMethod.PHONE,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Please choose phone, email or text."},
-    )
-    preferred_times = SingleLineField(
-        label="Best times to reach you",
-        max_length=200,
-        required=False,
-        help_text="Optional, e.g. weekday evenings.",
-    )
-    message = MultiLineField(
-        label="Anything you would like us to know",
-        max_length=MESSAGE_MAX_LENGTH,
-        required=False,
-        help_text=MESSAGE_HINT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    consent = forms.BooleanField(
-        label=CONSENT_LABEL,
-        error_messages={"required": "Please tick the box to let us store your request."},
-    )
+    },
+    "preferred_contact": {
+        "initial": Lead.ContactMethod.PHONE,
+        "widget": forms.RadioSelect,
+        "error_messages": {"invalid_choice": "Please choose phone, email or text."},
+    },
+    "message": {"widget": forms.Textarea(attrs={"rows": 5})},
+    "consent": {
+        "error_messages": {"required": "Please tick the box to let us store your request."},
+    },
+    # The honeypot is a text input people never see (bots fill it in); the rest are hidden.
+    "website": {"widget": forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})},
+}
 
-    # Attribution, filled by the page that shows the form (hidden inputs) or the API client.
-    source_page = forms.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
-    )
-    block_id = SingleLineField(max_length=64, required=False, widget=forms.HiddenInput)
-    utm_source = SingleLineField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_medium = SingleLineField(max_length=100, required=False, widget=forms.HiddenInput)
-    utm_campaign = SingleLineField(max_length=100, required=False, widget=forms.HiddenInput)
-    referrer = SingleLineField(max_length=2000, required=False, widget=forms.HiddenInput)
 
-    # Spam layers: a field people never see, the signed time the form was shown, reCAPTCHA.
-    website = SingleLineField(
-        label="Leave this field empty",
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = SingleLineField(max_length=200, required=False, widget=forms.HiddenInput)
-    recaptcha_token = SingleLineField(max_length=4000, required=False, widget=forms.HiddenInput)
+def form_field(field: LeadField) -> forms.Field:
+    """The form field for a declared intake field."""
+    options: dict[str, Any] = {"required": field.required}
+    if field.label:
+        options["label"] = field.label
+    if field.help_text:
+        options["help_text"] = field.help_text
+    if field.max_length:
+        options["max_length"] = field.max_length
+    if field.choices:
+        options["choices"] = field.choices
+    if field.source is not Source.PERSON:
+        # Attribution is filled by the page showing the form; spam layers by the form itself.
+        options["widget"] = forms.HiddenInput
+    options.update(KIND_OPTIONS.get(field.kind, {}))
+    options.update(FORM_OPTIONS.get(field.name, {}))
+    return FIELD_CLASSES[field.kind](**options)
+
+
+# The declared fields, in declaration order: what the person tells us, where the request came
+# from (hidden inputs or the API client), and the spam layers.
+_LeadFormFields = type(
+    "_LeadFormFields",
+    (forms.Form,),
+    {"__module__": __name__, **{field.name: form_field(field) for field in INTAKE_FIELDS}},
+)
+
+
+class LeadForm(_LeadFormFields):
+    """A consultation request: what the person tells us, plus where the request came from."""
 
     #: The fields a visitor fills in, in display order (the rest are hidden or machine-filled).
-    visible_fields_order = (
-        "name",
-        "email",
-        "phone",
-        "preferred_contact",
-        "preferred_times",
-        "message",
-        "consent",
-    )
+    visible_fields_order = tuple(field.name for field in PERSON_FIELDS)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

@@ -1,3 +1,5 @@
+"""The CSP exception reCAPTCHA needs, limited to the responses that render the widget."""
+
 from django.conf import settings
 
 RECAPTCHA_SOURCES = {

@@ -1,3 +1,5 @@
+"""What is kept about consultation requests: each request, its history, outbox and erasures."""
+
 import secrets
 
 from django.conf import settings

@@ -4,6 +4,9 @@
 source of truth; publishing the task after the commit is only a shortcut to deliver quickly. When
 the broker is down or frozen the request carries on after at most PUBLISH_DEADLINE seconds, and the
 relay (`leads.tasks.relay_notifications`, run by beat) publishes the row later.
+
+The task is published by its name (NOTIFY_TASK), so this module never imports `leads.tasks`:
+the tasks build on the outbox, not the reverse.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import logging
 import threading
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from leads.models import Lead, Notification
+from leads.notifications import acknowledgement_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ PUBLISH_DEADLINE = 1.0
 # Socket limits of the dedicated publish connection (connect, then each command).
 PUBLISH_CONNECT_TIMEOUT = 0.5
 PUBLISH_SOCKET_TIMEOUT = 0.5
+# The task that sends one outbox row (`leads.tasks.notify`), published by name.
+NOTIFY_TASK = "leads.tasks.notify"
 
 
 def queue_notifications(lead: Lead) -> list[Notification]:
@@ -35,8 +42,6 @@ def queue_notifications(lead: Lead) -> list[Notification]:
     nothing. The practice notification is always queued; the acknowledgement to the visitor only
     when staff switched it on.
     """
-    from leads.notifications import acknowledgement_enabled
-
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_notifications() must run inside the intake transaction.")
     kinds = [Notification.Kind.PRACTICE]
@@ -48,7 +53,7 @@ def queue_notifications(lead: Lead) -> list[Notification]:
 
 
 def publish(notification_ids: Iterable[int], deadline: float = PUBLISH_DEADLINE) -> bool:
-    """Best effort: publish `notify(id)` for each id, waiting at most `deadline` seconds.
+    """Best effort: publish NOTIFY_TASK(id) for each id, waiting at most `deadline` seconds.
 
     Never raises. Returns True when every message reached the broker in time; otherwise the rows
     stay pending and the relay publishes them later.
@@ -95,8 +100,6 @@ def publish_now(ids: list[int], published: list[int] | None = None) -> None:
     """
     from celery import current_app
 
-    from leads.tasks import notify
-
     options = {
         "socket_connect_timeout": PUBLISH_CONNECT_TIMEOUT,
         "socket_timeout": PUBLISH_SOCKET_TIMEOUT,
@@ -106,9 +109,29 @@ def publish_now(ids: list[int], published: list[int] | None = None) -> None:
         connect_timeout=PUBLISH_CONNECT_TIMEOUT, transport_options=options
     ) as connection:
         for notification_id in ids:
-            notify.apply_async((notification_id,), connection=connection, retry=False)
+            current_app.send_task(
+                NOTIFY_TASK,
+                args=(notification_id,),
+                connection=connection,
+                retry=False,
+                **_notify_task_options(current_app.conf),
+            )
             if published is not None:
                 published.append(notification_id)
+
+
+def _notify_task_options(conf) -> dict[str, Any]:
+    """The options `notify.apply_async()` adds from the task (this process may not have it loaded).
+
+    `notify` sets only `ignore_result`; the rest are the app's task defaults. The test
+    `test_publish_sends_the_message_notify_apply_async_would` keeps this in step with the task.
+    """
+    return {
+        "ignore_result": True,
+        "serializer": conf.task_serializer,
+        "time_limit": conf.task_time_limit,
+        "soft_time_limit": conf.task_soft_time_limit,
+    }
 
 
 def annotate_notification_problems(leads: QuerySet[Lead]) -> QuerySet[Lead]:

@@ -1,27 +1,33 @@
-"""The one intake path for consultation requests, and the privacy operations on stored ones.
+"""The one intake path for consultation requests (validate, store, queue), and staff actions.
 
 Both entry points (the HTML form in `views.py`, the JSON API in `api.py`) validate with
-`forms.LeadForm` and then call `submit_lead()`. Nothing here logs, raises or passes on a value a
-person typed: log lines and exceptions name classes and counts, never lead fields.
+`forms.LeadForm` and then call `submit_lead()`; when it cannot store, both name `practice_phone()`.
+Nothing here logs, raises or passes on a value a person typed: log lines and exceptions name
+classes and counts, never lead fields. Retention, access and erasure are in `privacy.py`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
-from .models import ErasureRecord, Lead, LeadActivity
+from .fields import STORED_INTAKE_FIELDS, Kind
+from .models import Lead, LeadActivity
+from .outbox import queue_notifications
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,22 @@ IP_HASH_SALT = "leads.client-ip"
 
 class IntakeUnavailable(Exception):
     """The database could not store the request: the visitor must be told to call instead."""
+
+
+def practice_phone(request: HttpRequest) -> str:
+    """The phone to name when a request could not be stored, for the site the request came to.
+
+    LEADS_FALLBACK_PHONE when set (no database needed), else the phone in the practice settings
+    of the request's site (the LEADS_PRACTICE_SETTINGS model, a Wagtail site setting). Never
+    raises: with the database down and no fallback phone it answers "".
+    """
+    if settings.LEADS_FALLBACK_PHONE:
+        return settings.LEADS_FALLBACK_PHONE
+    try:
+        practice = apps.get_model(settings.LEADS_PRACTICE_SETTINGS).for_request(request)
+        return practice.phone or ""
+    except Exception:
+        return ""
 
 
 class RateLimited(Exception):
@@ -170,6 +192,27 @@ def _source_page(page_id: int | None) -> Page | None:
     return Page.objects.filter(pk=page_id).first()
 
 
+# How a visitor's value becomes its Lead column, where it is not stored as sent.
+_TO_COLUMN: dict[str, Callable[[Any], Any]] = {
+    "preferred_contact": lambda value: value or Lead.ContactMethod.PHONE,
+    "source_page": _source_page,
+    "referrer": _referrer_host,
+}
+
+
+def _visitor_columns(data: dict[str, Any]) -> dict[str, Any]:
+    """The Lead columns filled from what the visitor sent (`fields.STORED_INTAKE_FIELDS`)."""
+    columns = {}
+    for spec in STORED_INTAKE_FIELDS:
+        if spec.required:
+            value = data[spec.name]
+        else:
+            value = data.get(spec.name, None if spec.kind is Kind.PAGE else "")
+        convert = _TO_COLUMN.get(spec.name)
+        columns[spec.column] = convert(value) if convert else value
+    return columns
+
+
 # Intake -----------------------------------------------------------------------------------------
 
 
@@ -180,8 +223,6 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     notified) and returned like any other lead, so the caller answers a bot as if it succeeded.
     Raises RateLimited (nothing stored) or IntakeUnavailable (the database is down).
     """
-    from .outbox import queue_notifications
-
     ip_hash = hash_ip(submission.client_ip)
     check_rate_limit(ip_hash)
 
@@ -209,20 +250,9 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
                 received_at__gte=now - timedelta(seconds=settings.LEADS_DUPLICATE_WINDOW),
             ).exists()
             lead = Lead.objects.create(
-                name=data["name"],
-                email=data["email"],
-                phone=data.get("phone", ""),
-                preferred_contact=data.get("preferred_contact") or Lead.ContactMethod.PHONE,
-                preferred_times=data.get("preferred_times", ""),
-                message=data.get("message", ""),
+                **_visitor_columns(data),
                 consent_version=settings.LEADS_CONSENT_VERSION,
                 consented_at=now,
-                source_page=_source_page(data.get("source_page")),
-                source_block_id=data.get("block_id", ""),
-                utm_source=data.get("utm_source", ""),
-                utm_medium=data.get("utm_medium", ""),
-                utm_campaign=data.get("utm_campaign", ""),
-                referrer_host=_referrer_host(data.get("referrer", "")),
                 received_at=now,
                 status=Lead.Status.SPAM if reasons else Lead.Status.NEW,
                 is_spam=bool(reasons),
@@ -257,8 +287,6 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
 
 def change_status(lead: Lead, status: str, actor) -> LeadActivity | None:
     """Move a lead to a new status and record who did it; marking "not spam" queues its notice."""
-    from .outbox import queue_notifications
-
     if status == lead.status:
         return None
     with transaction.atomic():
@@ -284,113 +312,3 @@ def add_note(lead: Lead, text: str, actor) -> LeadActivity:
     return LeadActivity.objects.create(
         lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
     )
-
-
-# Privacy: retention, access and erasure ---------------------------------------------------------
-
-
-def _delete_leads(leads, reason: str) -> int:
-    """Delete leads with everything attached, including Wagtail's log entries about them."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry, ReferenceIndex
-
-    ids = list(leads.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    with transaction.atomic():
-        content_type = ContentType.objects.get_for_model(Lead)
-        object_ids = [str(pk) for pk in ids]
-        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).delete()
-        ReferenceIndex.objects.filter(
-            base_content_type=content_type, object_id__in=object_ids
-        ).delete()
-        Lead.objects.filter(pk__in=ids).delete()
-        ErasureRecord.objects.create(reason=reason, leads_deleted=len(ids))
-    return len(ids)
-
-
-def expired_leads():
-    """Leads past their retention: all after LEADS_RETENTION_DAYS, spam and closed sooner."""
-    now = timezone.now()
-    return (
-        Lead.objects.filter(received_at__lt=now - timedelta(days=settings.LEADS_RETENTION_DAYS))
-        | Lead.objects.filter(
-            is_spam=True, received_at__lt=now - timedelta(days=settings.LEADS_SPAM_RETENTION_DAYS)
-        )
-        | Lead.objects.filter(
-            status__in=[Lead.Status.CLOSED, Lead.Status.NOT_A_FIT],
-            received_at__lt=now - timedelta(days=settings.LEADS_CLOSED_RETENTION_DAYS),
-        )
-    )
-
-
-def purge_expired_leads() -> int:
-    """Delete every lead past its retention (the daily task and `manage.py leads_purge`)."""
-    deleted = _delete_leads(expired_leads(), ErasureRecord.Reason.RETENTION)
-    logger.info("Retention purge deleted %s consultation requests.", deleted)
-    return deleted
-
-
-def leads_for_person(email: str):
-    return Lead.objects.filter(email__iexact=email.strip())
-
-
-def export_person(email: str) -> dict[str, Any]:
-    """Everything held about the person with this email, for an access request."""
-    leads = leads_for_person(email).prefetch_related("activities", "notifications")
-    return {
-        "email": email.strip(),
-        "exported_at": timezone.now().isoformat(),
-        "requests": [
-            {
-                "reference": lead.reference,
-                "name": lead.name,
-                "email": lead.email,
-                "phone": lead.phone,
-                "preferred_contact": lead.preferred_contact,
-                "preferred_times": lead.preferred_times,
-                "message": lead.message,
-                "consent_version": lead.consent_version,
-                "consented_at": lead.consented_at.isoformat(),
-                "source_page": lead.source_page.url_path if lead.source_page else None,
-                "source_block_id": lead.source_block_id,
-                "utm_source": lead.utm_source,
-                "utm_medium": lead.utm_medium,
-                "utm_campaign": lead.utm_campaign,
-                "referrer_host": lead.referrer_host,
-                "received_at": lead.received_at.isoformat(),
-                "status": lead.status,
-                "is_spam": lead.is_spam,
-                "spam_reason": lead.spam_reason,
-                "is_duplicate": lead.is_duplicate,
-                "captcha_unverified": lead.captcha_unverified,
-                "ip_hash": lead.ip_hash,
-                "history": [
-                    {
-                        "kind": activity.kind,
-                        "at": activity.created_at.isoformat(),
-                        "from_status": activity.from_status,
-                        "to_status": activity.to_status,
-                        "note": activity.text,
-                    }
-                    for activity in lead.activities.all()
-                ],
-                "notifications": [
-                    {
-                        "kind": notification.kind,
-                        "state": notification.state,
-                        "sent_at": notification.sent_at.isoformat()
-                        if notification.sent_at
-                        else None,
-                    }
-                    for notification in lead.notifications.all()
-                ],
-            }
-            for lead in leads
-        ],
-    }
-
-
-def forget_person(email: str) -> int:
-    """Delete everything held about the person; only an anonymous ErasureRecord remains."""
-    return _delete_leads(leads_for_person(email), ErasureRecord.Reason.REQUEST)

@@ -2,7 +2,8 @@
 
 `notify(id)` claims its row with a conditional update (pending/failed -> sending), so a duplicate
 message, a second worker or a late redelivery finds nothing to do. `relay_notifications` (beat)
-re-publishes due rows and reclaims rows left in `sending` by a worker that died.
+re-publishes due rows and reclaims rows left in `sending` by a worker that died. The tasks build
+on the outbox (`leads.outbox`), which publishes `notify` by its name and never imports this module.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from leads import outbox, privacy
 from leads.models import Notification
 from leads.notifications import NoRecipients, build_message
 
@@ -98,13 +100,11 @@ def _record_failure(notification: Notification, exc: Exception) -> str:
 @shared_task(ignore_result=True)
 def relay_notifications() -> int:
     """Reclaim rows stuck in `sending`, then publish due rows; returns how many were published."""
-    from leads.outbox import publish_now
-
     reclaim_stuck()
     ids = claim_due()
     published: list[int] = []
     try:
-        publish_now(ids, published)
+        outbox.publish_now(ids, published)
     except Exception as exc:
         # Broker unavailable: release the rest so the next run publishes them at once.
         Notification.objects.filter(pk__in=ids[len(published) :]).update(claimed_at=None)
@@ -161,7 +161,5 @@ def claim_due() -> list[int]:
 
 @shared_task(ignore_result=True)
 def purge_expired_leads() -> int:
-    """Daily retention: delete leads past their retention period (see leads.services)."""
-    from leads.services import purge_expired_leads as purge
-
-    return purge()
+    """Daily retention: delete leads past their retention period (see leads.privacy)."""
+    return privacy.purge_expired_leads()

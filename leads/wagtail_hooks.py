@@ -1,8 +1,8 @@
-"""The Leads area of the admin: the viewset (leads/views.py) and the dashboard panel."""
+"""The Leads area of the admin: the viewset and the dashboard panel (both in leads/viewsets.py)."""
 
 from wagtail import hooks
 
-from .views import NewLeadsPanel, can_manage_leads, lead_viewset
+from .viewsets import NewLeadsPanel, can_manage_leads, lead_viewset
 
 
 @hooks.register("register_admin_viewset")

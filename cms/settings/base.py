@@ -371,6 +371,8 @@ LEADS_CLOSED_RETENTION_DAYS = env_int("LEADS_CLOSED_RETENTION_DAYS", 90)
 LEADS_CONSENT_VERSION = env("LEADS_CONSENT_VERSION", "2026-01")
 # The phone named on the "we could not save your request" page when the database is down.
 LEADS_FALLBACK_PHONE = env("LEADS_FALLBACK_PHONE")
+# The site setting model (app_label.Model, with a `phone`) that leads reads the practice phone from.
+LEADS_PRACTICE_SETTINGS = "home.PracticeSettings"
 
 # Internationalisation --------------------------------------------------------------------------
 

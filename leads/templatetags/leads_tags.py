@@ -1,3 +1,5 @@
+"""`{% consultation_form %}`: the consultation form inside any page or block template."""
+
 from django import template
 
 from leads.views import consultation_form_context

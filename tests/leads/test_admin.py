@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from leads.models import Lead, LeadActivity
-from leads.views import lead_viewset
+from leads.viewsets import lead_viewset
 
 pytestmark = pytest.mark.django_db
 

@@ -137,6 +137,51 @@ def test_database_down_gives_503_naming_the_phone(post_form, post_api, settings,
     assert "(408) 555-0142" in api.json()["message"]
 
 
+@pytest.mark.parametrize("entry", ["html", "api"])
+def test_503_names_the_phone_of_the_site_the_request_came_to(entry, client, settings, monkeypatch):
+    """Two sites, two practice phones: the "call us" answer names the one the visitor is on."""
+    import json
+
+    from django.db import OperationalError
+    from wagtail.models import Site
+
+    from home.models import PracticeSettings
+    from tests.leads.factories import api_payload, form_data
+
+    settings.LEADS_FALLBACK_PHONE = ""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "north.example", "south.example"]
+    default = Site.objects.get(is_default_site=True)
+    phones = {None: "(408) 555-0100", "north.example": "(408) 555-0111"}
+    phones["south.example"] = "(650) 555-0122"
+    for hostname, phone in phones.items():
+        site = default
+        if hostname:
+            site = Site.objects.create(hostname=hostname, port=80, root_page=default.root_page)
+        practice = PracticeSettings.for_site(site)
+        practice.phone = phone
+        practice.save()
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(Lead.objects, "create", down)
+    for host in ("north.example", "south.example"):
+        if entry == "html":
+            response = client.post("/consultation/", form_data(), HTTP_HOST=host)
+            text = response.content.decode()
+        else:
+            body = json.dumps(api_payload())
+            response = client.post(
+                "/api/v2/leads/", body, content_type="application/json", HTTP_HOST=host
+            )
+            text = response.json()["message"]
+        assert response.status_code == 503
+        assert phones[host] in text
+        others = [phone for name, phone in phones.items() if name != host]
+        assert not any(phone in text for phone in others), (host, text)
+    assert Lead.objects.count() == 0
+
+
 def test_contact_page_form_links_the_privacy_policy_and_records_its_source(client, post_form):
     from tests.blog.factories import make_contact_page, make_site
 

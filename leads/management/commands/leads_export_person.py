@@ -1,8 +1,10 @@
+"""`manage.py leads_export_person EMAIL`: answer a person's access request."""
+
 import json
 
 from django.core.management.base import BaseCommand
 
-from leads.services import export_person
+from leads.privacy import export_person
 
 
 class Command(BaseCommand):

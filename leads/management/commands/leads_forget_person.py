@@ -1,6 +1,8 @@
+"""`manage.py leads_forget_person EMAIL`: answer a person's erasure request."""
+
 from django.core.management.base import BaseCommand
 
-from leads.services import forget_person
+from leads.privacy import forget_person
 
 
 class Command(BaseCommand):

@@ -1,6 +1,8 @@
+"""`manage.py leads_purge`: apply the retention periods now (beat runs it daily as a task)."""
+
 from django.core.management.base import BaseCommand
 
-from leads.services import purge_expired_leads
+from leads.privacy import purge_expired_leads
 
 
 class Command(BaseCommand):
