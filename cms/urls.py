@@ -43,3 +43,7 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("", include("cms.serving.urls"))]
+
+handler400 = "cms.serving.errors.bad_request"
+handler404 = "cms.serving.errors.page_not_found"
+handler500 = "cms.serving.errors.server_error"

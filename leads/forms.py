@@ -22,16 +22,30 @@ def _control_characters(value: str, allowed: str = "") -> bool:
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
 
 
+BROKEN_MESSAGE = (
+    "This contains a broken character (part of an emoji was cut off); please retype it."
+)
+
+
+def _broken_characters(value: str) -> bool:
+    """A lone UTF-16 surrogate (a JavaScript client that cut text mid-emoji sends one): no
+    database or page can store it."""
+    return any("\ud800" <= char <= "\udfff" for char in value)
+
+
 class SingleLineField(forms.CharField):
     """A one-line text value: no line breaks, no NUL or other control characters."""
 
     default_error_messages = {
         "line_break": "Please keep this on one line (remove the line break).",
         "control": "This contains an invisible control character; please retype it.",
+        "broken": BROKEN_MESSAGE,
     }
 
     def to_python(self, value):
         if isinstance(value, str):
+            if _broken_characters(value):
+                raise ValidationError(self.error_messages["broken"], code="broken")
             if "\r" in value or "\n" in value:
                 raise ValidationError(self.error_messages["line_break"], code="line_break")
             if _control_characters(value, allowed="\t"):
@@ -44,9 +58,12 @@ class MultiLineField(forms.CharField):
 
     default_error_messages = {
         "control": "This contains an invisible control character; please retype it.",
+        "broken": BROKEN_MESSAGE,
     }
 
     def to_python(self, value):
+        if isinstance(value, str) and _broken_characters(value):
+            raise ValidationError(self.error_messages["broken"], code="broken")
         if isinstance(value, str) and _control_characters(value, allowed="\t\r\n"):
             raise ValidationError(self.error_messages["control"], code="control")
         return super().to_python(value)

@@ -4,8 +4,9 @@ Django's `RedisCache` raises when Redis is down or frozen, and so does every cal
 the cache directly (Wagtail's site root paths, for one), which turned a cache outage into a site
 outage. This backend answers a failed read as a miss and a failed write as not stored, within
 the socket timeout (100 ms by default in `cache_settings`). After a failure every thread of the
-process skips Redis for `RETRY_AFTER` seconds, so a frozen Redis costs one timeout per process
-and window, not one per cache call. `incr` (and `decr`) keep raising (their callers decide what a
+process skips Redis until a probe in a background thread (every `RETRY_AFTER` seconds) finds it
+answering again, so a frozen Redis costs the requests in flight at that moment one timeout, and
+no request after them. `incr` (and `decr`) keep raising (their callers decide what a
 failed count means) but fail at once while Redis is skipped.
 """
 
@@ -26,6 +27,7 @@ RETRY_AFTER = 5.0
 # When each cache location may be tried again, shared by the process's threads (Django keeps one
 # backend instance per thread and alias).
 _down_until: dict[str, float] = {}
+_probing: set[str] = set()
 _lock = threading.Lock()
 
 
@@ -45,20 +47,46 @@ class ResilientRedisCache(RedisCache):
     # Circuit -----------------------------------------------------------------------------------
 
     def available(self) -> bool:
-        """False while a recent failure has the cache skipped."""
-        return time.monotonic() >= _down_until.get(self._location, 0.0)
+        """False while a recent failure has the cache skipped; a background probe (never a
+        request) finds out when it answers again."""
+        until = _down_until.get(self._location)
+        if until is None:
+            return True
+        if time.monotonic() >= until:
+            self._probe_in_background()
+        return False
 
     def _failed(self, operation: str, exc: Exception) -> None:
         with _lock:
-            was_up = self.available()
+            was_up = self._location not in _down_until
             _down_until[self._location] = time.monotonic() + self.retry_after
         if was_up:
             logger.warning(
-                "cache unavailable (%s on %s); skipped for %.0f s",
+                "cache unavailable (%s on %s); skipped until it answers again",
                 exc.__class__.__name__,
                 operation,
-                self.retry_after,
             )
+
+    def _probe_in_background(self) -> None:
+        with _lock:
+            if self._location in _probing:
+                return
+            _probing.add(self._location)
+        threading.Thread(target=self._probe, name="cache-probe", daemon=True).start()
+
+    def _probe(self) -> None:
+        try:
+            self._cache.get_client(write=False).ping()
+        except Exception:
+            with _lock:
+                _down_until[self._location] = time.monotonic() + self.retry_after
+        else:
+            with _lock:
+                _down_until.pop(self._location, None)
+            logger.warning("cache answers again")
+        finally:
+            with _lock:
+                _probing.discard(self._location)
 
     def _call(self, operation: str, fallback: Any, *args: Any, **kwargs: Any) -> Any:
         if not self.available():

@@ -163,6 +163,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "cms.serving.csp.ContentSecurityPolicyMiddleware",
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
+    # NUL and lone surrogates in the path, query or a form field: a 400 that says why.
+    "cms.serving.input.RejectUnusableInputMiddleware",
     # API and public HTML from the content cache skip sessions, auth and the view
     # (cms/serving/cache.py).
     "cms.serving.cache.ContentCacheMiddleware",
@@ -371,6 +373,8 @@ LEADS_CLOSED_RETENTION_DAYS = env_int("LEADS_CLOSED_RETENTION_DAYS", 90)
 LEADS_CONSENT_VERSION = env("LEADS_CONSENT_VERSION", "2026-01")
 # The phone named on the "we could not save your request" page when the database is down.
 LEADS_FALLBACK_PHONE = env("LEADS_FALLBACK_PHONE")
+# A form posted without its CSRF cookie: a page that says to allow cookies, naming the phone.
+CSRF_FAILURE_VIEW = "cms.serving.errors.csrf_failure"
 # The site setting model (app_label.Model, with a `phone`) that leads reads the practice phone from.
 LEADS_PRACTICE_SETTINGS = "home.PracticeSettings"
 

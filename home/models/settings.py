@@ -17,6 +17,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Site
 
+from cms.serving.errors import remember_phone
 from cms.serving.refdata import memoized, site_for_request
 from home.actions import CONSULTATION_ANCHOR
 from home.blocks import ProfileLinkBlock
@@ -174,6 +175,7 @@ class PracticeSettings(BaseSiteSetting):
         practice = cls.for_site_shared(site)
         practice._request = request
         setattr(request, attr_name, practice)
+        remember_phone(request, practice.phone)
         return practice
 
     @classmethod

@@ -1,6 +1,7 @@
 """Bad input on every field of both entry points: a 4xx a person can act on, never a 500, no row."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from leads.api import FIELDS
 from leads.forms import LeadForm
 from leads.models import Lead
+from tests.leads.factories import api_payload, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -194,4 +196,29 @@ def test_form_never_raises_and_html_entry_never_answers_500(client, no_rate_limi
     form = LeadForm(data)
     form.is_valid()
     response = client.post("/consultation/", data)
+    assert response.status_code in {302, 400}
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_api_refuses_a_lone_surrogate_in_any_text_field_naming_it(field, post_api):
+    """A JavaScript client that cuts text mid-emoji sends half a surrogate pair."""
+    response = post_api(raw=json.dumps({**api_payload(), field: "A \ud800 B"}).encode())
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors
+    assert Lead.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_html_form_never_answers_500_to_a_lone_surrogate_in_any_field(field, client, settings):
+    """A form body with a lone surrogate's bytes: decoded as a replacement character."""
+    settings.LEADS_RATE_LIMIT = 0
+    fields = {**form_data(), field: "A \ud800 B"}
+    body = "&".join(
+        f"{quote(name)}={quote(str(value).encode('utf-8', 'surrogatepass'))}"
+        for name, value in fields.items()
+    )
+    response = client.post(
+        "/consultation/", data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code in {302, 400}
