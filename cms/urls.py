@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog.feeds import ArticlesFeed, AtomArticlesFeed
 from cms.headless import views as headless_views
 from cms.serving.headers import public_cache
+from cms.serving.media import serve_media
 from home import search_views
 from home import views as home_views
 
@@ -25,10 +26,10 @@ urlpatterns = [
     re_path(r"^api/", headless_views.not_found),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media")
+    ]
 
 urlpatterns += [
     path("sitemap.xml", public_cache(sitemap), name="sitemap"),
