@@ -10,9 +10,11 @@ The 404 page shows the site's usual chrome when it can, and this page when it ca
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views.defaults import page_not_found as django_page_not_found
@@ -110,4 +112,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 (try again) when the database could not be reached: an outage, not a bug."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return error_page(request, 503)
     return error_page(request, 500)
