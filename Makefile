@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve worker beat test test-faults test-browser lint format bench install install-dev clean
+.PHONY: run serve worker beat test test-faults test-chaos test-browser lint format bench install install-dev clean
 
 $(VENV)/.base-installed: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: install-dev ## the whole suite; PostgreSQL/Redis groups run when DATABASE_
 
 test-faults: install-dev
 	$(VENV)/bin/pytest -m faults $(PYTEST_ARGS)
+
+# A few minutes of random faults (Redis, worker, SMTP, PostgreSQL) under steady traffic; prints
+# its figures. Private PostgreSQL, Redis and SMTP of its own; never part of `make test`.
+test-chaos: install-dev
+	$(VENV)/bin/pytest -m chaos -p no:randomly $(PYTEST_ARGS)
 
 test-browser: install-dev
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)

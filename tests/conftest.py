@@ -95,6 +95,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    if "chaos" not in (config.option.markexpr or ""):
+        # The chaos run takes minutes and is chosen on purpose: make test-chaos (-m chaos).
+        deselected = [item for item in items if item.get_closest_marker("chaos")]
+        if deselected:
+            items[:] = [item for item in items if not item.get_closest_marker("chaos")]
+            config.hook.pytest_deselected(items=deselected)
     unavailable = config._service_groups
     missing_in_ci = set()
     for item in items:
