@@ -306,7 +306,7 @@ class BlogPage(PracticePage):
 
     og_type = "article"
     template = "pages/blog_page.html"
-    # API (home/api.py, blog/api.py): related_articles and jsonld are on the detail only.
+    # API (blog/api.py): related_articles and jsonld are on the detail only.
     api_fields = [
         APIField("summary"),
         APIField("hero_image", serializer=image_field()),

@@ -62,7 +62,7 @@ class PracticePage(HeadlessPreviewMixin, Page):
 
     og_type = "website"
 
-    # API: every public page type adds these after its own fields (see home/api.py).
+    # API: every public page type adds these after its own fields (see cms/headless/viewsets.py).
     api_fields = [
         APIField("seo", serializer=seo_field()),
         APIField("jsonld", serializer=jsonld_field()),
