@@ -27,7 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.utils.html import format_html
 
-SALT = "cms.headless.preview"
+# The module's old name: tokens signed before it moved here must keep verifying.
+SALT = "home.api_preview"
 CACHE_PREFIX = "preview:"
 
 
