@@ -8,7 +8,8 @@ HTML form and the JSON API while a fault is injected every few seconds: Redis re
 frozen, the worker SIGKILLed and restarted, SMTP stopped, PostgreSQL stopped, each for a few
 seconds. Invariants: every request answered 2xx/3xx is stored and emailed exactly once (at most
 one duplicate per worker killed), every request not stored got a 503 naming the phone, no 500
-anywhere, and everything is delivered within 60 s of the last fault. The figures are printed.
+anywhere, everything is delivered within 60 s of the last fault, and the worker never exits on
+its own (a crash is counted, and restarted as the supervisor would). The figures are printed.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class Run:
     page_statuses: Counter = field(default_factory=Counter)
     faults: list[tuple[float, str]] = field(default_factory=list)
     worker_restarts: int = 0
+    worker_crashes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -157,6 +159,7 @@ class Stack:
         self.web = self._process("serve")
         self.beat = self._process("beat")
         self.worker = self._process("worker")
+        self.worker_lock = threading.Lock()
 
     def _process(self, target: str) -> ManagedProcess:
         return ManagedProcess(["make", "--no-print-directory", target], self.env, f"chaos-{target}")
@@ -182,6 +185,11 @@ class Stack:
     def restart_worker(self) -> None:
         self.worker = self._process("worker")
         self.worker.start(wait=False)
+
+    def worker_exited(self) -> bool:
+        """True when the worker exited on its own (not killed by the run): a crash."""
+        proc = self.worker.proc
+        return proc is not None and proc.poll() is not None
 
     def stop(self) -> None:
         for process in (self.web, self.beat, self.worker):
@@ -255,9 +263,11 @@ def faults(stack: Stack, postgres: PrivatePostgres, redis: RedisServer, smtp: Sm
         redis.thaw()
 
     def worker_kill() -> None:
-        stack.worker.kill()
+        with stack.worker_lock:
+            stack.worker.kill()
         time.sleep(random.uniform(1, 3))
-        stack.restart_worker()
+        with stack.worker_lock:
+            stack.restart_worker()
         run.worker_restarts += 1
 
     def smtp_stop() -> None:
@@ -315,11 +325,17 @@ def test_chaos_nothing_is_lost(private_services, tmp_path, fault_report):
     done = threading.Event()
     first_seen: dict[int, float] = {}
 
-    def watch_deliveries() -> None:
+    def watch() -> None:
+        """Note each lead's first email; restart a worker that exited on its own, as the
+        production supervisor would, and count it as a crash."""
         while not done.is_set():
             now = time.monotonic()
             for lead_id in practice_emails(smtp):
                 first_seen.setdefault(lead_id, now)
+            with stack.worker_lock:
+                if stack.worker_exited():
+                    run.worker_crashes += 1
+                    stack.restart_worker()
             time.sleep(0.2)
 
     def inject() -> None:
@@ -335,7 +351,7 @@ def test_chaos_nothing_is_lost(private_services, tmp_path, fault_report):
 
     try:
         stack.start()
-        watcher = threading.Thread(target=watch_deliveries, daemon=True)
+        watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         injector = threading.Thread(target=inject, daemon=True)
         started = time.monotonic()
@@ -394,6 +410,7 @@ def test_chaos_nothing_is_lost(private_services, tmp_path, fault_report):
         worst_delivery_s=round(max(delays, default=0), 1),
         delivered_after_last_fault_s=round(max(all_delivered - last_fault, 0), 1),
         worker_restarts=run.worker_restarts,
+        worker_crashes=run.worker_crashes,
         faults=len(run.faults),
         fault_kinds=dict(sorted(fault_kinds.items())),
     )
@@ -404,5 +421,6 @@ def test_chaos_nothing_is_lost(private_services, tmp_path, fault_report):
     assert undelivered == [], f"stored but never emailed: {len(undelivered)}"
     assert refused_without_phone == [], [(a.status, a.body[:200]) for a in refused_without_phone]
     assert duplicates <= run.worker_restarts
+    assert run.worker_crashes == 0, "the worker exited on its own"
     assert set(per_lead) <= set(stored.values())
     assert all_delivered - last_fault <= DELIVERY_DEADLINE
