@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve worker beat test test-faults test-chaos test-browser lint format bench install install-dev clean
+.PHONY: run serve worker beat up test test-faults test-chaos test-browser lint format bench install install-dev clean
 
 $(VENV)/.base-installed: requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,15 +28,20 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 run: install ## the site with demo content on SQLite, a worker on an embedded broker, mail to var/mail
 	PORT=$(PORT) PY=$(PY) scripts/run-dev
 
+# The production processes; their command lines live in scripts/proc (also used by deploy/).
 serve: install ## production server: gunicorn + whitenoise (needs the production environment)
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn cms.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout 30
+	VENV=$(VENV) PORT=$(PORT) scripts/proc web
 
 worker: install
-	$(VENV)/bin/celery -A cms worker --loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+	VENV=$(VENV) scripts/proc worker
 
 beat: install
-	$(VENV)/bin/celery -A cms beat --loglevel=INFO --schedule=$${BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}
+	VENV=$(VENV) scripts/proc beat
+
+up: install ## web, worker and beat on one host; any that exits is started again (scripts/supervise.py)
+	$(PY) manage.py collectstatic --noinput -v0
+	VENV=$(VENV) PORT=$(PORT) $(PY) scripts/supervise.py
 
 test: install-dev ## the whole suite; PostgreSQL/Redis groups run when DATABASE_URL/REDIS_URL are set
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -216,13 +216,16 @@ def service_env(test_database_url) -> dict[str, str]:
 
 @pytest.fixture
 def start_worker(service_env, request):
-    """Start real Celery workers: `start_worker(EMAIL_URL=...)`; all stop at teardown."""
+    """Start real Celery workers: `start_worker(EMAIL_URL=...)`, `concurrency=2` for two pool
+    processes (production's default); all stop at teardown."""
     workers: list[CeleryWorker] = []
 
-    def start(beat: bool = False, wait: bool = True, **env_overrides) -> CeleryWorker:
+    def start(
+        beat: bool = False, wait: bool = True, concurrency: int = 1, **env_overrides
+    ) -> CeleryWorker:
         env = {**service_env, **env_overrides}
         name = f"{request.node.name[:40]}-{len(workers)}".replace("[", "-").replace("]", "")
-        worker = CeleryWorker(env, name=name, beat=beat)
+        worker = CeleryWorker(env, name=name, beat=beat, concurrency=concurrency)
         workers.append(worker)
         worker.start(wait=wait)
         return worker

@@ -217,9 +217,12 @@ class CeleryWorker(ManagedProcess):
 
     label = "celery worker"
 
-    def __init__(self, env: dict[str, str], name: str, beat: bool = False) -> None:
+    def __init__(
+        self, env: dict[str, str], name: str, beat: bool = False, concurrency: int = 1
+    ) -> None:
         super().__init__([], env, name)
         self.beat = beat
+        self.concurrency = concurrency
         self.log_path = BASE_DIR / "var" / f"test-worker-{name}.log"
 
     def build_command(self) -> list[str]:
@@ -233,7 +236,7 @@ class CeleryWorker(ManagedProcess):
             "--hostname",
             f"{self.name}@%h",
             "--concurrency",
-            "1",
+            str(self.concurrency),
             "--pool",
             "prefork",
             "--loglevel",

@@ -5,10 +5,12 @@ the serve view, cache aliases). Where there is none and the measured gain is wor
 dependency is listed here: `UPSTREAM` names each upstream dotted path, the version it was checked
 against, the project's code that relies on it, and a `check` that raises `UpstreamChanged` when
 the upstream shape or behaviour it relies on is no longer there (`tests/serving/test_patches.py`
-runs every check). Upgrading Wagtail, DRF or Django means running those tests first.
+runs every check). Upgrading Wagtail, DRF, Django or kombu means running those tests first.
 
 The only patch applied to upstream code is `install_site_root_paths()`, called once from
-`ServingConfig.ready()`.
+`ServingConfig.ready()`. `RedisTransport` is not a patch but a subclass of kombu's Redis
+transport that the settings select by name (`CELERY_BROKER_TRANSPORT`), kept here because it
+overrides a private method.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 WAGTAIL = "wagtail 8.0.1"
 DRF = "djangorestframework 3.18.3"
 DJANGO = "Django 6.1.3"
+KOMBU = "kombu 5.7.0 (celery 5.7.0, redis-py 8.1.0)"
 
 
 class UpstreamChanged(AssertionError):
@@ -62,6 +68,45 @@ def install_site_root_paths() -> None:
     get_site_root_paths._serving_patch = True
     get_site_root_paths.__wrapped__ = original
     Site.get_site_root_paths = staticmethod(get_site_root_paths)
+
+
+# The broker transport ----------------------------------------------------------------------------
+
+
+class RedisChannel(kombu_redis.Channel):
+    """kombu's Redis channel, keeping the connection parameters it worked out while connected.
+
+    kombu builds a channel's Redis connection pool from `self.connection.client` (the kombu
+    Connection) and rebuilds it whenever it is needed after `close()` dropped it. When the broker
+    goes away while the worker holds an unacknowledged message and its idle pool process waits on
+    BRPOP, Celery's cleanup (`Connection.collect()`) fails to close the task channel (draining the
+    dead BRPOP raises), fails on the remote-control channel (deleting its queue raises, which ends
+    kombu's loop over the channels), and clears the transport's client; Celery's `close()` then
+    closes the task channel again, and restoring the held message rebuilds the pool from a client
+    that is None: `AttributeError: 'NoneType' object has no attribute 'hostname'`, not a
+    connection error, so the worker exited. With the parameters kept, restoring (or a late ack)
+    reaches Redis like any other call: it works, or fails with a connection error that kombu and
+    Celery already handle.
+    """
+
+    _kept_connparams: dict[bool, dict[str, Any]] | None = None
+
+    def _connparams(self, asynchronous: bool = False) -> dict[str, Any]:
+        transport = self.connection
+        if transport is not None and transport.client is not None:
+            params = super()._connparams(asynchronous=asynchronous)
+            self._kept_connparams = {**(self._kept_connparams or {}), asynchronous: params}
+            return dict(params)
+        kept = (self._kept_connparams or {}).get(asynchronous)
+        if kept is None:
+            raise RedisConnectionError("The broker connection of this channel is closed.")
+        return dict(kept)
+
+
+class RedisTransport(kombu_redis.Transport):
+    """kombu's Redis transport with `RedisChannel`; the settings name it for a redis:// broker."""
+
+    Channel = RedisChannel
 
 
 # Private request attributes -------------------------------------------------------------------
@@ -248,6 +293,51 @@ def _check_build_field() -> None:
     _require("fields_and_pk" in FieldInfo._fields, "DRF's FieldInfo has no fields_and_pk")
 
 
+def _check_redis_channel_connparams() -> None:
+    from kombu import Connection
+    from kombu.transport.virtual import base as virtual
+
+    _require(
+        _parameters(kombu_redis.Channel._connparams) == ["self", "asynchronous"],
+        "kombu's redis Channel._connparams(asynchronous) changed signature",
+    )
+    _require(
+        "self.connection.client" in inspect.getsource(kombu_redis.Channel._connparams),
+        "redis Channel._connparams no longer reads self.connection.client",
+    )
+    _require(
+        "self._connparams(" in inspect.getsource(kombu_redis.Channel._get_pool)
+        and "self.pool" in inspect.getsource(kombu_redis.Channel._create_client)
+        and "self._create_client()" in inspect.getsource(kombu_redis.Channel.conn_or_acquire)
+        and "conn_or_acquire(" in inspect.getsource(kombu_redis.QoS.restore_unacked),
+        "restoring unacked messages no longer builds its client through _connparams",
+    )
+    _require(
+        "self.Channel(" in inspect.getsource(virtual.Transport.create_channel),
+        "kombu's virtual Transport no longer creates channels from its Channel attribute",
+    )
+    channel = RedisChannel.__new__(RedisChannel)
+    channel.connection = SimpleNamespace(
+        client=Connection("redis://127.0.0.1:1/3"), default_port=kombu_redis.DEFAULT_PORT
+    )
+    connected = channel._connparams()
+    _require(
+        (connected["host"], connected["port"], connected["db"]) == ("127.0.0.1", 1, 3),
+        "redis Channel._connparams no longer returns host, port and db",
+    )
+    channel.connection.client = None
+    _require(channel._connparams() == connected, "RedisChannel lost its connection parameters")
+    try:
+        kombu_redis.Channel._connparams(channel)
+    except AttributeError:
+        pass
+    else:
+        raise UpstreamChanged(
+            "kombu's redis Channel._connparams now works without a client: RedisTransport may no "
+            "longer be needed (check QoS.restore_unacked after a broker outage)"
+        )
+
+
 @dataclass(frozen=True)
 class Upstream:
     """One upstream name the project relies on beyond the documented API."""
@@ -359,5 +449,14 @@ UPSTREAM: tuple[Upstream, ...] = (
         "cms.headless.viewsets.PageSerializer.build_field",
         "a plain model field's serializer field is worked out once per process",
         _check_build_field,
+    ),
+    Upstream(
+        "kombu.transport.redis.Channel._connparams (QoS.restore_unacked -> conn_or_acquire -> "
+        "pool), kombu.transport.virtual.Transport.Channel",
+        KOMBU,
+        "cms.serving.patches.RedisTransport, selected by CELERY_BROKER_TRANSPORT (cms.settings)",
+        "a worker whose broker drops while it holds an unacked message reconnects instead of "
+        "exiting on AttributeError('hostname')",
+        _check_redis_channel_connparams,
     ),
 )

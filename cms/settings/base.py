@@ -240,6 +240,12 @@ LEADS_NOTIFY_TO = env_list("LEADS_NOTIFY_TO")
 # Background work (Celery; see cms/celery.py) -----------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, with channels that keep their connection parameters: without it a
+# worker whose broker drops while it holds an unacknowledged message exits (cms/serving/patches.py).
+# Only for redis://: naming a transport class bypasses kombu's rediss:// defaults.
+CELERY_BROKER_TRANSPORT = (
+    "cms.serving.patches:RedisTransport" if REDIS_URL.startswith("redis://") else None
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Seconds before Redis hands an unacknowledged message to another worker. Set here so web,
     # worker and beat share it, and far longer than the task time limit (cms/celery.py); tasks

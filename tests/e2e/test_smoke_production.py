@@ -9,7 +9,6 @@ they are delivered once Redis is back.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections import Counter
@@ -20,8 +19,8 @@ import pytest
 
 from leads.models import Lead, Notification
 from leads.notifications import PRACTICE_SUBJECT
-from tests.leads.notify_support import default_site, delivered
-from tests.services import ManagedProcess, free_port, wait_for
+from tests.leads.notify_support import delivered
+from tests.services import ManagedProcess, wait_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -29,8 +28,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-SECRET = "smoke-test-secret-key-" + "x" * 40
 
 
 class Browser:
@@ -100,35 +97,9 @@ class Browser:
 
 
 @pytest.fixture
-def production(transactional_db, test_database_url, redis_server, smtp_sink, tmp_path):
+def production(production_env):
     """gunicorn, a worker and beat, started with the documented make targets."""
-    default_site()
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
-        SECRET_KEY=SECRET,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=test_database_url,
-        REDIS_URL=redis_server.url,
-        SITE_URL="https://practice.example",
-        EMAIL_URL=f"{smtp_sink.url}?timeout=5",
-        DEFAULT_FROM_EMAIL="Practice website <noreply@practice.example>",
-        LEADS_NOTIFY_TO="therapist@practice.example",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(tmp_path / "static"),
-        BEAT_SCHEDULE_FILE=str(tmp_path / "beat-schedule"),
-        WEB_CONCURRENCY="2",
-        WORKER_CONCURRENCY="2",
-        PORT=str(port),
-        LEADS_NOTIFY_RELAY_INTERVAL="1",
-        LEADS_NOTIFY_REPUBLISH_AFTER="5",
-        LOG_LEVEL="INFO",
-    )
+    env, port = production_env, int(production_env["PORT"])
     processes = [
         ManagedProcess(["make", "--no-print-directory", target], env, f"smoke-{target}")
         for target in ("serve", "worker", "beat")
