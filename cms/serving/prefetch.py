@@ -175,6 +175,6 @@ class PrefetchedDocumentLinkHandler(_PreloadedMixin, DocumentLinkHandler):
 
 
 def register_link_handlers(features) -> None:
-    """`register_rich_text_features` hook, run after Wagtail's own (cms/serving/wagtail_hooks.py)."""
+    """`register_rich_text_features` hook, after Wagtail's own (cms/serving/wagtail_hooks.py)."""
     features.register_link_type(PrefetchedPageLinkHandler)
     features.register_link_type(PrefetchedDocumentLinkHandler)
