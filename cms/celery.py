@@ -4,6 +4,9 @@ Broker settings come from Django settings (CELERY_* names, read from REDIS_URL, 
 schedule); the choices below are the product's, made for reliable lead notification. The outbox in
 PostgreSQL is the source of truth (leads/outbox.py): the broker only makes delivery quick, so a
 lost message costs a few seconds (the relay publishes it again), never a lead.
+
+Knowing when notifications stop: each worker writes a heartbeat to PostgreSQL from a thread
+(leads/heartbeat.py, a worker bootstep).
 """
 
 import os
@@ -56,3 +59,6 @@ app.conf.update(
     enable_utc=True,
 )
 app.autodiscover_tasks()
+# By name: the worker loads the step after Django is set up.
+app.steps["worker"].add("leads.heartbeat:WorkerHeartbeat")
+
