@@ -245,6 +245,14 @@ def start_web(service_env, request):
 
 
 @pytest.fixture
+def worker_heartbeat(transactional_db):
+    """A worker that reported a moment ago (committed, so /health/'s probe threads see it)."""
+    from leads.heartbeat import beat
+
+    beat("test-worker@localhost")
+
+
+@pytest.fixture
 def fault_report(request):
     """`fault_report(sent=100, duplicates=0)`: counts printed in the "fault scenarios" summary."""
 
