@@ -2,7 +2,8 @@
 
 `worker` is `silent` when no worker wrote a heartbeat for LEADS_WORKER_SILENT_AFTER seconds;
 `outbox` is `lagging` when its oldest practice notification not yet sent is older than
-LEADS_OUTBOX_MAX_LAG seconds. Both are critical: either means the practice is not being emailed.
+LEADS_OUTBOX_MAX_LAG seconds, and then the alert watchdog runs in the background (at most one
+alert per LEADS_ALERT_EVERY). Both are critical: either means the practice is not being emailed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 
 from cms.serving.health import Finding, register_check
-from leads import monitoring
+from leads import monitoring, watchdog
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -34,6 +35,8 @@ def probe_worker() -> Finding:
 
 def probe_outbox() -> Finding:
     status = monitoring.outbox_status()
+    if status.lagging:
+        watchdog.check_in_background()
     return Finding(
         "lagging" if status.lagging else "ok",
         # /health/ is public: the lag only, no counts or times of anyone's request.
