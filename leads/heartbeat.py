@@ -2,7 +2,7 @@
 
 `WorkerHeartbeat` (a Celery bootstep, added to the worker in cms/celery.py) starts the thread once
 the worker's pool is up and before it connects to the broker, so a worker whose broker is down
-still reports itself; a stopped (SIGSTOP), hung or dead process stops writing. One row per worker
+still reports itself; a stopped (SIGSTOP) or dead process stops writing. One row per worker
 hostname, `seen_at` updated every LEADS_WORKER_HEARTBEAT_INTERVAL seconds; leads/monitoring.py
 reads them. This module is imported by the Celery app before Django is set up: no model import at
 module level.
