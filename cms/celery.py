@@ -4,11 +4,16 @@ Broker settings come from Django settings (CELERY_* names, read from REDIS_URL, 
 schedule); the choices below are the product's, made for reliable lead notification. The outbox in
 PostgreSQL is the source of truth (leads/outbox.py): the broker only makes delivery quick, so a
 lost message costs a few seconds (the relay publishes it again), never a lead.
+
+Knowing when notifications stop: each worker writes a heartbeat to PostgreSQL from a thread
+(leads/heartbeat.py, a worker bootstep), and beat runs a watchdog thread that emails the practice
+directly over SMTP when notifications are stuck (leads/watchdog.py, on `beat_init`).
 """
 
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
 
@@ -56,3 +61,13 @@ app.conf.update(
     enable_utc=True,
 )
 app.autodiscover_tasks()
+# By name: the worker loads the step after Django is set up.
+app.steps["worker"].add("leads.heartbeat:WorkerHeartbeat")
+
+
+@beat_init.connect
+def start_delivery_watchdog(sender=None, **kwargs):
+    """In the beat process (standalone or embedded in a worker): the alert watchdog's thread."""
+    from leads.watchdog import start_in_beat
+
+    start_in_beat()

@@ -8,14 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog.feeds import ArticlesFeed, AtomArticlesFeed
 from cms.headless import views as headless_views
 from cms.serving.headers import public_cache
+from cms.serving.health import health
 from cms.serving.media import serve_media
 from home import search_views
-from home import views as home_views
 
 from .api import api_router
 
 urlpatterns = [
-    path("health/", home_views.health, name="health"),
+    path("health/", health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Before the api/v2/ router: POST api/v2/leads/ and the consultation form's routes.

@@ -7,3 +7,8 @@ class LeadsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "leads"
     verbose_name = "Consultation requests"
+
+    def ready(self):
+        from leads import health
+
+        health.register()

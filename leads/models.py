@@ -143,6 +143,38 @@ class Notification(models.Model):
         return f"{self.get_kind_display()} #{self.pk} ({self.state})"
 
 
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker said it was alive, written by the worker itself.
+
+    Kept in PostgreSQL, not Redis, so the check still works when the broker or the cache is down.
+    """
+
+    hostname = models.CharField(max_length=255, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DeliveryAlert(models.Model):
+    """When the practice was last emailed that notifications are stuck (the alert's rate limit).
+
+    One row per kind of alert; processes that may send it lock the row first, so one sends.
+    """
+
+    OUTBOX_LAG = "outbox_lag"
+
+    key = models.CharField(max_length=40, unique=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} alert, last sent {self.sent_at or 'never'}"
+
+
 class ErasureRecord(models.Model):
     """An anonymous audit row left when a person's data is deleted on request or by retention."""
 

@@ -1,4 +1,4 @@
-"""The Leads area of the Wagtail admin, for Lead managers: the viewset and the dashboard panel.
+"""The Leads area of the Wagtail admin, for Lead managers: the viewset and the dashboard panels.
 
 Registered in wagtail_hooks.py. Reached only by the "Lead managers" group (change/view/export
 permissions on Lead, granted by migration 0002) and superusers. No add, copy or delete views: leads
@@ -27,6 +27,7 @@ from wagtail.models import Page
 
 from .fields import ADMIN_FIELDS
 from .models import Lead
+from .monitoring import delivery_status
 from .outbox import annotate_notification_problems, resend
 from .services import add_note, change_status
 
@@ -281,6 +282,28 @@ class NewLeadsPanel(Component):
         return {
             "new_count": Lead.objects.filter(status=Lead.Status.NEW, is_spam=False).count(),
             "index_url": reverse("leads_lead:index") + f"?status={Lead.Status.NEW}",
+        }
+
+
+class DeliveryStalledPanel(Component):
+    """Dashboard banner: requests are stored but the practice is not emailed (worker silent or
+    outbox lagging), and since when. Shown above every other panel, to Lead managers only."""
+
+    name = "delivery_stalled"
+    order = -100
+    template_name = "leads/admin/delivery_stalled_panel.html"
+
+    def render_html(self, parent_context=None):
+        self.status = delivery_status()
+        if not self.status.stalled:
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "worker": self.status.worker,
+            "outbox": self.status.outbox,
+            "index_url": reverse("leads_lead:index"),
         }
 
 

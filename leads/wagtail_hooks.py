@@ -1,8 +1,8 @@
-"""The Leads area of the admin: the viewset and the dashboard panel (both in leads/viewsets.py)."""
+"""The Leads area of the admin: the viewset and the dashboard panels (all in leads/viewsets.py)."""
 
 from wagtail import hooks
 
-from .viewsets import NewLeadsPanel, can_manage_leads, lead_viewset
+from .viewsets import DeliveryStalledPanel, NewLeadsPanel, can_manage_leads, lead_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -11,6 +11,7 @@ def register_lead_viewset():
 
 
 @hooks.register("construct_homepage_panels")
-def add_new_leads_panel(request, panels):
+def add_lead_panels(request, panels):
     if can_manage_leads(request.user):
+        panels.append(DeliveryStalledPanel())
         panels.append(NewLeadsPanel())

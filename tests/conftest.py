@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.services import CeleryWorker, RedisServer, SmtpSink, WebServer
+from tests.services import CeleryBeat, CeleryWorker, RedisServer, SmtpSink, WebServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
 # otherwise refuse the database calls that browser tests make between page actions.
@@ -236,6 +236,25 @@ def start_worker(service_env, request):
 
 
 @pytest.fixture
+def start_beat(service_env, request):
+    """Start real standalone `celery beat` processes: `start_beat(REDIS_URL=...)`; all stop at
+    teardown."""
+    beats: list[CeleryBeat] = []
+
+    def start(wait: bool = True, **env_overrides) -> CeleryBeat:
+        env = {**service_env, **env_overrides}
+        name = f"{request.node.name[:40]}-{len(beats)}".replace("[", "-").replace("]", "")
+        beat = CeleryBeat(env, name=name)
+        beats.append(beat)
+        beat.start(wait=wait)
+        return beat
+
+    yield start
+    for beat in beats:
+        beat.stop()
+
+
+@pytest.fixture
 def start_web(service_env, request):
     """Start real gunicorn servers: `start_web(REDIS_URL=...)`; all stop at teardown."""
     servers: list[WebServer] = []
@@ -251,6 +270,14 @@ def start_web(service_env, request):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def worker_heartbeat(transactional_db):
+    """A worker that reported a moment ago (committed, so /health/'s probe threads see it)."""
+    from leads.heartbeat import beat
+
+    beat("test-worker@localhost")
 
 
 @pytest.fixture

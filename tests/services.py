@@ -1,4 +1,4 @@
-"""Real service processes for tests: an SMTP sink, a Celery worker, a private Redis server.
+"""Real service processes for tests: an SMTP sink, Celery worker and beat, a private Redis server.
 
 Each is a real process or server of ours, started on a free port and stopped by its own handle
 (never by name, and never the machine's shared services).
@@ -251,6 +251,38 @@ class CeleryWorker(ManagedProcess):
 
     def is_ready(self) -> bool:
         return b" ready." in self.log_path.read_bytes()
+
+
+class CeleryBeat(ManagedProcess):
+    """A real standalone `celery -A cms beat` process (as `make beat` runs in production).
+
+    Ready once beat logged that it is starting: that is before it first reaches the broker, so a
+    beat whose broker is down counts as started.
+    """
+
+    label = "celery beat"
+
+    def __init__(self, env: dict[str, str], name: str) -> None:
+        super().__init__([], env, name)
+        self.log_path = BASE_DIR / "var" / f"test-beat-{name}.log"
+        self.schedule = BASE_DIR / "var" / f"test-beat-{name}.schedule"
+
+    def build_command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cms",
+            "beat",
+            "--schedule",
+            str(self.schedule),
+            "--loglevel",
+            "INFO",
+        ]
+
+    def is_ready(self) -> bool:
+        return b"beat: Starting..." in self.log_path.read_bytes()
 
 
 class WebServer(ManagedProcess):

@@ -281,6 +281,22 @@ LEADS_NOTIFY_REPUBLISH_AFTER = env_int("LEADS_NOTIFY_REPUBLISH_AFTER", 60)
 # task's hard time limit (task_time_limit in cms/celery.py), so a slow send is never taken over.
 LEADS_NOTIFY_STUCK_AFTER = env_int("LEADS_NOTIFY_STUCK_AFTER", 300)
 
+# Knowing when notifications stop (leads/monitoring.py: /health/, the admin banner, the alert
+# email), in seconds. Each worker writes a heartbeat to PostgreSQL every HEARTBEAT_INTERVAL; with
+# none for SILENT_AFTER the worker counts as silent. The outbox lags when its oldest practice
+# notification still unsent is older than MAX_LAG; the practice is then emailed directly over SMTP
+# (no broker, no worker) at most once per ALERT_EVERY, by beat's watchdog every WATCHDOG_INTERVAL.
+LEADS_WORKER_HEARTBEAT_INTERVAL = env_float("LEADS_WORKER_HEARTBEAT_INTERVAL", 10)
+LEADS_WORKER_SILENT_AFTER = env_float("LEADS_WORKER_SILENT_AFTER", 30)
+LEADS_OUTBOX_MAX_LAG = env_float("LEADS_OUTBOX_MAX_LAG", 300)
+LEADS_ALERT_EVERY = env_float("LEADS_ALERT_EVERY", 3600)
+LEADS_WATCHDOG_INTERVAL = env_float("LEADS_WATCHDOG_INTERVAL", 60)
+if LEADS_WORKER_SILENT_AFTER < 2 * LEADS_WORKER_HEARTBEAT_INTERVAL:
+    raise ImproperlyConfigured(
+        "LEADS_WORKER_SILENT_AFTER must be at least twice LEADS_WORKER_HEARTBEAT_INTERVAL, or a "
+        "worker that is merely slow to write counts as silent."
+    )
+
 CELERY_BEAT_SCHEDULE = {
     "relay-lead-notifications": {
         "task": "leads.tasks.relay_notifications",

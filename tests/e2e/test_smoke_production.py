@@ -2,8 +2,8 @@
 with production settings, against PostgreSQL, a private Redis and an SMTP sink, each a process.
 
 A consultation request sent through the HTML form and one through the JSON API each produce one
-email; `/health/` is 200; with Redis stopped `/health/` says so, requests are still accepted, and
-they are delivered once Redis is back.
+email; `/health/` is 200 (the worker's heartbeat included); with Redis stopped `/health/` says so,
+requests are still accepted, and they are delivered once Redis is back.
 """
 
 from __future__ import annotations
@@ -129,7 +129,13 @@ def test_production_processes_deliver_form_and_api_requests_through_a_redis_outa
 ):
     status, health = production.health()
     assert status == 200, health
-    assert health["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert health["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "outbox": "ok",
+    }
 
     answers = [production.submit_form(1), production.submit_json(1)]
     assert [status for status, _ in answers] == [302, 201]
