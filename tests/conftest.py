@@ -182,6 +182,19 @@ def smtp_sink():
 
 
 @pytest.fixture
+def database_unreachable():
+    """This process's database connection pointed at a closed port, as if PostgreSQL had stopped."""
+    from django.db import connection
+
+    connection.close()
+    original = connection.settings_dict["PORT"]
+    connection.settings_dict["PORT"] = "1"
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = original
+
+
+@pytest.fixture
 def redis_server():
     """A private redis-server this test may stop or freeze; the machine's Redis is never touched."""
     server = RedisServer()

@@ -6,7 +6,9 @@ Each is a real process or server of ours, started on a free port and stopped by 
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,7 +19,9 @@ import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 from aiosmtpd.controller import Controller
 
@@ -326,3 +330,106 @@ class WebServer(ManagedProcess):
                 return sock.recv(16).startswith(b"HTTP/")
         except OSError:
             return False
+
+
+class Browser:
+    """Just enough of a browser over plain HTTP: keeps cookies (Secure ones too, as behind TLS)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=15)
+        headers = {"Host": "127.0.0.1", **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.monotonic()
+        try:
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode()
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, text, time.monotonic() - started
+
+    def health(self) -> tuple[int, dict]:
+        status, text, _ = self.request("GET", "/health/")
+        return status, json.loads(text)
+
+    def submit_form(self, number: int) -> tuple[int, float]:
+        status, page, _ = self.request("GET", "/consultation/")
+        assert status == 200, page[:300]
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+        time.sleep(3.1)  # a person takes longer than LEADS_MIN_FILL_SECONDS to fill the form in
+        form = {
+            **hidden,
+            "name": f"Form Visitor {number}",
+            "email": f"form{number}@example.org",
+            "phone": "+14085550142",
+            "preferred_contact": "phone",
+            "message": "Please call me back.",
+            "consent": "on",
+        }
+        status, _, seconds = self.request(
+            "POST",
+            "/consultation/",
+            body=urlencode(form),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return status, seconds
+
+    def submit_json(self, number: int) -> tuple[int, float]:
+        body = {
+            "name": f"Api Visitor {number}",
+            "email": f"api{number}@example.org",
+            "phone": "+14085550142",
+            "consent": True,
+        }
+        status, _, seconds = self.request(
+            "POST",
+            "/api/v2/leads/",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
+        return status, seconds
+
+
+SECRET = "smoke-test-secret-key-" + "x" * 40
+
+
+def production_env(
+    database_url: str, redis_url: str, smtp_url: str, tmp: Path, port: int, **overrides: str
+) -> dict[str, str]:
+    """The environment of the production processes (`make serve`, `make worker`, `make beat`)
+    against the given services, with short relay timings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "CACHE_", "REDIS_", "DATABASE_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SITE_URL="https://practice.example",
+        EMAIL_URL=f"{smtp_url}?timeout=5",
+        DEFAULT_FROM_EMAIL="Practice website <noreply@practice.example>",
+        LEADS_NOTIFY_TO="therapist@practice.example",
+        SECURE_SSL_REDIRECT="false",
+        STATIC_ROOT=str(tmp / "static"),
+        BEAT_SCHEDULE_FILE=str(tmp / "beat-schedule"),
+        WEB_CONCURRENCY="2",
+        WORKER_CONCURRENCY="2",
+        PORT=str(port),
+        LEADS_NOTIFY_RELAY_INTERVAL="1",
+        LEADS_NOTIFY_REPUBLISH_AFTER="5",
+        LOG_LEVEL="INFO",
+    )
+    env.update(overrides)
+    return env

@@ -36,9 +36,17 @@ import psycopg
 import pytest
 
 from leads.notifications import PRACTICE_SUBJECT
-from tests.e2e.test_smoke_production import SECRET, Browser
 from tests.leads.notify_support import lead_id_of
-from tests.services import BASE_DIR, ManagedProcess, RedisServer, SmtpSink, free_port, wait_for
+from tests.services import (
+    BASE_DIR,
+    Browser,
+    ManagedProcess,
+    RedisServer,
+    SmtpSink,
+    free_port,
+    production_env,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.chaos]
 
@@ -124,36 +132,18 @@ class Stack:
 
     def __init__(self, postgres: PrivatePostgres, redis: RedisServer, smtp: SmtpSink, tmp: Path):
         self.port = free_port()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "CACHE_", "REDIS_", "DATABASE"))
-        }
-        env.update(
-            DJANGO_SETTINGS_MODULE="cms.settings.production",
-            SECRET_KEY=SECRET,
-            ALLOWED_HOSTS="127.0.0.1,localhost",
-            DATABASE_URL=postgres.url,
-            REDIS_URL=redis.url,
-            SITE_URL="https://practice.example",
-            EMAIL_URL=f"{smtp.url}?timeout=5",
-            DEFAULT_FROM_EMAIL="Practice website <noreply@practice.example>",
-            LEADS_NOTIFY_TO="therapist@practice.example",
+        env = production_env(
+            postgres.url,
+            redis.url,
+            smtp.url,
+            tmp,
+            self.port,
             LEADS_FALLBACK_PHONE=PHONE,
             LEADS_RATE_LIMIT="0",
-            SECURE_SSL_REDIRECT="false",
-            STATIC_ROOT=str(tmp / "static"),
-            BEAT_SCHEDULE_FILE=str(tmp / "beat-schedule"),
-            WEB_CONCURRENCY="2",
-            WORKER_CONCURRENCY="2",
-            PORT=str(self.port),
-            LEADS_NOTIFY_RELAY_INTERVAL="1",
-            LEADS_NOTIFY_REPUBLISH_AFTER="5",
             LEADS_NOTIFY_STUCK_AFTER="15",
             LEADS_NOTIFY_BACKOFF_BASE="1",
             LEADS_NOTIFY_BACKOFF_MAX="5",
             LEADS_NOTIFY_MAX_ATTEMPTS="1000",
-            LOG_LEVEL="INFO",
         )
         self.env = env
         self.web = self._process("serve")

@@ -8,19 +8,15 @@ requests are still accepted, and they are delivered once Redis is back.
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections import Counter
-from http.client import HTTPConnection
-from urllib.parse import urlencode
 
 import pytest
 
 from leads.models import Lead, Notification
 from leads.notifications import PRACTICE_SUBJECT
 from tests.leads.notify_support import delivered
-from tests.services import ManagedProcess, wait_for
+from tests.services import Browser, ManagedProcess, wait_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -28,72 +24,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-class Browser:
-    """Just enough of a browser over plain HTTP: keeps cookies (Secure ones too, as behind TLS)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str = "", headers: dict | None = None):
-        connection = HTTPConnection("127.0.0.1", self.port, timeout=15)
-        headers = {"Host": "127.0.0.1", **(headers or {})}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        started = time.monotonic()
-        try:
-            connection.request(method, path, body=body or None, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, text, time.monotonic() - started
-
-    def health(self) -> tuple[int, dict]:
-        status, text, _ = self.request("GET", "/health/")
-        return status, json.loads(text)
-
-    def submit_form(self, number: int) -> tuple[int, float]:
-        status, page, _ = self.request("GET", "/consultation/")
-        assert status == 200, page[:300]
-        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-        time.sleep(3.1)  # a person takes longer than LEADS_MIN_FILL_SECONDS to fill the form in
-        form = {
-            **hidden,
-            "name": f"Form Visitor {number}",
-            "email": f"form{number}@example.org",
-            "phone": "+14085550142",
-            "preferred_contact": "phone",
-            "message": "Please call me back.",
-            "consent": "on",
-        }
-        status, _, seconds = self.request(
-            "POST",
-            "/consultation/",
-            body=urlencode(form),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        return status, seconds
-
-    def submit_json(self, number: int) -> tuple[int, float]:
-        body = {
-            "name": f"Api Visitor {number}",
-            "email": f"api{number}@example.org",
-            "phone": "+14085550142",
-            "consent": True,
-        }
-        status, _, seconds = self.request(
-            "POST",
-            "/api/v2/leads/",
-            body=json.dumps(body),
-            headers={"Content-Type": "application/json"},
-        )
-        return status, seconds
 
 
 @pytest.fixture

@@ -46,17 +46,9 @@ def test_request_is_stored_within_a_second_and_waits_in_the_outbox(
 
 
 @pytest.fixture
-def postgres_down(settings):
-    """The app's database connection pointed at a closed port, as if PostgreSQL had stopped."""
-    from django.db import connection
-
+def postgres_down(settings, database_unreachable):
+    """PostgreSQL unreachable, with a fallback phone configured."""
     settings.LEADS_FALLBACK_PHONE = "(408) 555-0142"
-    connection.close()
-    original = connection.settings_dict["PORT"]
-    connection.settings_dict["PORT"] = "1"
-    yield
-    connection.close()
-    connection.settings_dict["PORT"] = original
 
 
 @pytest.mark.postgres

@@ -36,19 +36,6 @@ def visitor() -> Client:
     return Client(raise_request_exception=False)
 
 
-@pytest.fixture
-def postgres_down(settings):
-    """The app's database connection pointed at a closed port, as if PostgreSQL had stopped."""
-    from django.db import connection
-
-    connection.close()
-    original = connection.settings_dict["PORT"]
-    connection.settings_dict["PORT"] = "1"
-    yield
-    connection.close()
-    connection.settings_dict["PORT"] = original
-
-
 def test_404_shows_the_site_and_the_practice_phone(demo, visitor):
     response = visitor.get("/no-such-page/")
     assert response.status_code == 404
@@ -59,8 +46,8 @@ def test_404_shows_the_site_and_the_practice_phone(demo, visitor):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("path", ["/", "/contact/", "/blog/", "/no-such-page/", "/consultation/"])
-def test_postgres_down_every_page_names_the_configured_phone(
-    demo, visitor, settings, postgres_down, path
+def test_database_unreachable_every_page_names_the_configured_phone(
+    demo, visitor, settings, database_unreachable, path
 ):
     settings.LEADS_FALLBACK_PHONE = PHONE
     response = visitor.get(path)
@@ -72,8 +59,8 @@ def test_postgres_down_every_page_names_the_configured_phone(
 
 
 @pytest.mark.postgres
-def test_postgres_down_without_a_configured_phone_names_the_last_one_served(
-    demo, visitor, settings, postgres_down
+def test_database_unreachable_without_a_configured_phone_names_the_last_one_served(
+    demo, visitor, settings, database_unreachable
 ):
     settings.LEADS_FALLBACK_PHONE = ""
     errors._phones.clear()
