@@ -1,7 +1,8 @@
 """Requests carrying characters nothing can store or print (NUL, lone UTF-16 surrogates) in the
 path or the query string are answered 400 with a message, before any view runs: PostgreSQL
 refuses them and a page cannot encode them, so they used to end in a 500. Form fields are the
-forms' to refuse, next to the field (leads/forms.py)."""
+forms' to refuse, next to the field (leads/forms.py); campaign tags (utm_*) are cleaned where
+they are read instead, so a mangled campaign link still shows the page and its form."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from cms.serving.errors import error_page
 
 UNUSABLE = re.compile("[\x00\ud800-\udfff]")
+# Campaign tags are cleaned where they are read (leads.views): a mangled campaign link must never
+# keep a person from the page or the form.
+CLEANED_PARAMETERS = frozenset(
+    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+)
 
 
 def _unusable(values: Iterable[str]) -> bool:
@@ -25,6 +31,8 @@ def problem(request: HttpRequest) -> str:
     if UNUSABLE.search(request.path):
         return "The address contains a character the site cannot accept (a null character)."
     for name, values in request.GET.lists():
+        if name in CLEANED_PARAMETERS:
+            continue
         if _unusable([name, *values]):
             return (
                 f"The query parameter {name[:40].encode('ascii', 'replace').decode()!r} contains "
