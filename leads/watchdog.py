@@ -55,7 +55,10 @@ def send_alert(status: DeliveryStatus) -> Outcome:
     if not settings.LEADS_NOTIFY_TO:
         logger.error("Notifications are stuck, and LEADS_NOTIFY_TO is empty: nobody to alert.")
         return Outcome.NO_RECIPIENTS
-    DeliveryAlert.objects.get_or_create(key=DeliveryAlert.OUTBOX_LAG)
+    every = timedelta(seconds=settings.LEADS_ALERT_EVERY)
+    alert, _ = DeliveryAlert.objects.get_or_create(key=DeliveryAlert.OUTBOX_LAG)
+    if alert.sent_at is not None and timezone.now() - alert.sent_at < every:
+        return Outcome.RATE_LIMITED  # read without the lock: another check may be holding it
     try:
         with transaction.atomic():
             rows = DeliveryAlert.objects.filter(key=DeliveryAlert.OUTBOX_LAG)
@@ -65,7 +68,6 @@ def send_alert(status: DeliveryStatus) -> Outcome:
             if alert is None:
                 return Outcome.BUSY
             now = timezone.now()
-            every = timedelta(seconds=settings.LEADS_ALERT_EVERY)
             if alert.sent_at is not None and now - alert.sent_at < every:
                 return Outcome.RATE_LIMITED
             alert_message(status).send(fail_silently=False)
