@@ -13,6 +13,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from leads.models import Lead, Notification
 from leads.outbox import queue_notifications
@@ -79,11 +80,13 @@ def test_c_smtp_down_for_a_while_backs_off_and_loses_nothing(
     start_worker(beat=True, **worker_env(smtp_sink, redis_server))
 
     attempt_times: list[float] = []
+    waits: dict[int, float] = {}  # attempt number -> the back-off it scheduled, in seconds
     started = time.monotonic()
     while time.monotonic() - started < downtime:
-        attempts = Notification.objects.get(pk=watched).attempts
-        if attempts > len(attempt_times):
-            attempt_times += [time.monotonic()] * (attempts - len(attempt_times))
+        row = Notification.objects.get(pk=watched)
+        if row.attempts > len(attempt_times):
+            attempt_times += [time.monotonic()] * (row.attempts - len(attempt_times))
+            waits.setdefault(row.attempts, (row.next_attempt_at - timezone.now()).total_seconds())
         time.sleep(0.1)
     during = list(Notification.objects.values_list("state", "attempts", "last_error"))
     gaps = [round(b - a, 1) for a, b in pairwise(attempt_times)]
@@ -101,6 +104,7 @@ def test_c_smtp_down_for_a_while_backs_off_and_loses_nothing(
             smtp_down_s=downtime,
             attempts_per_row_while_down=dict(Counter(attempts for _, attempts, _ in during)),
             gaps_between_attempts_s=gaps,
+            backoff_after_attempt_s={n: round(w, 1) for n, w in sorted(waits.items())},
             emails=sum(per_lead.values()),
             distinct_leads=len(per_lead),
             delivered_after_return_s=round(recovered, 1),
@@ -108,9 +112,11 @@ def test_c_smtp_down_for_a_while_backs_off_and_loses_nothing(
 
     assert {state for state, _, _ in during} <= {State.FAILED, State.PENDING, State.SENDING}
     assert {error for _, _, error in during} == {"ConnectionRefusedError"}
-    # Backing off: far fewer attempts than relay runs (1 s apart), with growing gaps.
+    # Backing off: far fewer attempts than relay runs (1 s apart), with growing waits. The waits
+    # are read as scheduled (next_attempt_at): the gaps seen also carry the relay's 1 s tick.
     assert 2 <= len(attempt_times) <= 6
-    assert gaps[-1] >= 2 * max(gaps[0], 0.5)
+    assert 3 in waits, waits
+    assert waits[3] >= 2 * waits[1] - 0.3, waits
     assert set(per_lead) == {row.lead_id for row in rows}
     assert max(per_lead.values()) == 1
     assert Notification.objects.exclude(state=State.SENT).count() == 0
