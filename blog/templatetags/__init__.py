@@ -1,0 +1,1 @@
+"""Template tags of the articles (listings, related articles)."""

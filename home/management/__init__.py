@@ -1,0 +1,1 @@
+"""Management commands of the practice (demo content, admin user, mail pipeline check)."""

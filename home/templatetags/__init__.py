@@ -1,0 +1,1 @@
+"""Template tags of the practice's pages (menu, JSON-LD, the practice in context)."""

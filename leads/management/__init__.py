@@ -1,0 +1,1 @@
+"""Management commands for consultation requests (privacy, retention, the watchdog)."""

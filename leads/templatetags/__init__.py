@@ -1,0 +1,1 @@
+"""Template tags that render the consultation form inside pages."""
