@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ServingConfig(AppConfig):
-    """The serving layer's app: connects its signal handlers and installs its one patch."""
+    """The serving layer's app: connects its signal handlers and installs its two patches."""
 
     name = "cms.serving"
     label = "serving"
@@ -13,3 +13,4 @@ class ServingConfig(AppConfig):
 
         signal_handlers.connect()
         patches.install_site_root_paths()
+        patches.install_template_renditions()

@@ -72,3 +72,15 @@ def test_kept_route_matches_wagtails_routing_for_every_public_page(client, setti
             routed[1],
             routed[2],
         )
+
+
+@pytest.mark.django_db
+def test_template_renditions_are_kept_within_a_request_scope(django_assert_num_queries):
+    from tests.blog.factories import make_image
+
+    image = make_image()
+    with request_scope():
+        first = image.get_rendition("fill-100x100")
+        with django_assert_num_queries(0):
+            assert image.get_rendition("fill-100x100") is first
+    assert image.get_rendition("fill-100x100") is not first  # outside a request: Wagtail's path
