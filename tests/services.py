@@ -363,24 +363,30 @@ class Browser:
     def submit_form(self, number: int) -> tuple[int, float]:
         status, page, _ = self.request("GET", "/consultation/")
         assert status == 200, page[:300]
-        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
         time.sleep(3.1)  # a person takes longer than LEADS_MIN_FILL_SECONDS to fill the form in
+        status, _, seconds = self.post_form(
+            page, f"Form Visitor {number}", f"form{number}@example.org"
+        )
+        return status, seconds
+
+    def post_form(self, page: str, name: str, email: str) -> tuple[int, str, float]:
+        """POST the consultation form read from `page` (its hidden fields) as a person fills it."""
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
         form = {
             **hidden,
-            "name": f"Form Visitor {number}",
-            "email": f"form{number}@example.org",
+            "name": name,
+            "email": email,
             "phone": "+14085550142",
             "preferred_contact": "phone",
             "message": "Please call me back.",
             "consent": "on",
         }
-        status, _, seconds = self.request(
+        return self.request(
             "POST",
             "/consultation/",
             body=urlencode(form),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
-        return status, seconds
 
     def submit_json(self, number: int) -> tuple[int, float]:
         body = {

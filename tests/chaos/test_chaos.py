@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -25,12 +24,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from glob import glob
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psycopg
 import pytest
@@ -205,23 +202,8 @@ def submit(stack: Stack, run: Run, number: int) -> None:
                 run.page_statuses[status] += 1
             if status != 200:
                 return  # no form to fill in: nothing was sent
-            hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
             time.sleep(3.2)  # longer than LEADS_MIN_FILL_SECONDS, as a person would take
-            form = {
-                **hidden,
-                "name": f"Chaos Visitor {number}",
-                "email": email,
-                "phone": "+14085550142",
-                "preferred_contact": "phone",
-                "message": "Please call me back.",
-                "consent": "on",
-            }
-            status, body, _ = browser.request(
-                "POST",
-                "/consultation/",
-                body=urlencode(form),
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
-            )
+            status, body, _ = browser.post_form(page, f"Chaos Visitor {number}", email)
         else:
             payload = (
                 f'{{"name": "Chaos Visitor {number}", "email": "{email}", '
@@ -234,9 +216,6 @@ def submit(stack: Stack, run: Run, number: int) -> None:
         status, body = 0, f"connection failed: {exc}"
     with run.lock:
         run.answers.append(Answer(entry, email, status, body, time.monotonic()))
-
-
-FaultAction = Callable[[], None]
 
 
 def faults(stack: Stack, postgres: PrivatePostgres, redis: RedisServer, smtp: SmtpSink, run: Run):
