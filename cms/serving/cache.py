@@ -27,6 +27,8 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
+from cms.serving.compression import apply_encoding, compressible, encode
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content:version"
@@ -157,7 +159,9 @@ class ContentCacheMiddleware:
     one entry per host and full path serves every client. HTML pages are stored only when the
     page itself said it may be shared (`Cache-Control: public` with an ETag, set by
     cms.serving.headers for anonymous visitors, never for pages carrying a CSRF token or nonce),
-    and are served from the cache only to visitors without a session. An entry is used only when
+    and are served from the cache only to visitors without a session. Each entry keeps its body
+compressed (brotli and gzip, made once when stored) next to the plain one; a hit sends the one the
+client accepts, with `Vary: Accept-Encoding`. An entry is used only when
     it was made under the current content version, read on every request; an entry this process
     has already read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the
     version.
@@ -201,12 +205,12 @@ class ContentCacheMiddleware:
         )
         entry, version = self._lookup(key)
         if entry is not None and version is not None and entry[0] == version:
-            _, headers, body = entry
+            _, headers, body, encoded = entry
             response = HttpResponse(body)
             for name, value in headers.items():
                 response[name] = value
             response["X-Cache"] = "hit"
-            return self._finish(request, response, kind)
+            return self._finish(request, response, kind, encoded)
 
         if version is None:
             version = content_version()
@@ -235,13 +239,23 @@ class ContentCacheMiddleware:
                 if response.has_header(name)
             }
         response["X-Cache"] = "miss"
+        # Compressed once here; every hit sends one of these as it is.
+        encoded = (
+            encode(response.content)
+            if compressible(stored["Content-Type"], response.content)
+            else {}
+        )
+        if encoded:
+            patch_vary_headers(response, ["Accept-Encoding"])
+            stored["Vary"] = response["Vary"]
         if not response.cookies and version != "unavailable":
+            entry = (version, stored, response.content, encoded)
             try:
-                cache.set(key, (version, stored, response.content), ENTRY_TIMEOUT)
-                self._keep(key, (version, stored, response.content))
+                cache.set(key, entry, ENTRY_TIMEOUT)
+                self._keep(key, entry)
             except Exception:
                 logger.warning("content cache unavailable storing a response", exc_info=True)
-        return self._finish(request, response, kind)
+        return self._finish(request, response, kind, encoded)
 
     def _lookup(self, key: str) -> tuple[tuple | None, str | None]:
         """(entry, current version). An entry this process already read under the current
@@ -256,12 +270,14 @@ class ContentCacheMiddleware:
         except Exception:
             logger.warning("content cache unavailable", exc_info=True)
             return None, None
+        if not isinstance(entry, tuple) or len(entry) != 4:
+            entry = None  # absent, or stored by an older release without its encodings
         if entry is not None and version is not None and entry[0] == version:
             self._keep(key, entry)
         return entry, version
 
     def _keep(self, key: str, entry: tuple) -> None:
-        size = len(entry[2])
+        size = len(entry[2]) + sum(len(body) for body in entry[3].values())
         if self.local_bytes + size > LOCAL_BYTES:
             self.local.clear()
             self.local_bytes = 0
@@ -269,12 +285,16 @@ class ContentCacheMiddleware:
         self.local_bytes += size
 
     @staticmethod
-    def _finish(request: HttpRequest, response: HttpResponse, kind: str) -> HttpResponse:
+    def _finish(
+        request: HttpRequest, response: HttpResponse, kind: str, encoded: dict[str, bytes]
+    ) -> HttpResponse:
         if kind == "api":
             response["Cache-Control"] = cache_control()
             patch_vary_headers(response, ["Origin"])
+        if encoded:
+            response = apply_encoding(request, response, encoded)
         etag = response.get("ETag", "")
-        if etag and etag_matches(request, etag):
+        if etag and etag_matches(request, etag.removeprefix("W/")):
             not_modified = HttpResponseNotModified()
             for header in ("ETag", "Cache-Control", "Vary", "X-Cache"):
                 if response.has_header(header):

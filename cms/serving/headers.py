@@ -51,6 +51,24 @@ def cache_public_page(request: HttpRequest, response: HttpResponse) -> HttpRespo
     return conditional if conditional is not None else response
 
 
+class PermissionsPolicyMiddleware:
+    """Add `Permissions-Policy` (settings.PERMISSIONS_POLICY) to every response, cached ones too:
+    the site uses no camera, microphone, location, payment or sensor, so nothing may ask."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.value = ", ".join(
+            f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.value and not response.has_header("Permissions-Policy"):
+            response["Permissions-Policy"] = self.value
+        return response
+
+
 def public_cache(view):
     """Decorate a public view (feed, sitemap, search) with the same caching as pages."""
 

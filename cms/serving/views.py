@@ -1,7 +1,11 @@
-"""The project's page serve view: Wagtail's, with the URL route kept as reference data."""
+"""The project's page serve view (Wagtail's, with the URL route kept as reference data), and
+`/favicon.ico`."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from wagtail import views as wagtail_views
 from wagtail.models import Page
@@ -37,3 +41,16 @@ def _route(request: HttpRequest, path: str) -> None:
     if result is not None:
         page, args, kwargs = result
         memoized(key, lambda: (type(page), page.pk, args, kwargs))
+
+
+@lru_cache(maxsize=1)
+def _favicon_bytes() -> bytes:
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, which browsers ask for whatever the page links: the static icon."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
