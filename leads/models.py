@@ -2,11 +2,28 @@
 
 import secrets
 
+import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+def format_phone(e164: str) -> str:
+    """An E.164 number in the national form for US numbers, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 def new_reference() -> str:
@@ -76,6 +93,24 @@ class Lead(models.Model):
     def __str__(self) -> str:
         # Never the person's name: this string shows up in logs, admin breadcrumbs and audit rows.
         return f"Request {self.reference}"
+
+    @property
+    def phone_display(self) -> str:
+        """The stored E.164 number as people read it: (408) 555-0142 at home, +44 ... abroad."""
+        return format_phone(self.phone)
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]
+
+    def contact_link(self) -> tuple[str, str, str] | None:
+        """(verb, shown value, href) for the way the person asked to be reached: a `tel:` link
+        for a call, `sms:` for a text message, `mailto:` for email; None without the detail."""
+        if self.preferred_contact == self.ContactMethod.EMAIL or not self.phone:
+            return ("Email", self.email, f"mailto:{self.email}") if self.email else None
+        if self.preferred_contact == self.ContactMethod.TEXT:
+            return ("Text", self.phone_display, f"sms:{self.phone}")
+        return ("Call", self.phone_display, f"tel:{self.phone}")
 
 
 class LeadActivity(models.Model):

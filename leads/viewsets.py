@@ -8,37 +8,117 @@ columns come from `fields.ADMIN_FIELDS`.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, Panel
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Page
 
 from .fields import ADMIN_FIELDS
-from .models import Lead
+from .models import Lead, LeadActivity
 from .monitoring import delivery_status
 from .outbox import annotate_notification_problems, resend
 from .services import add_note, change_status
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A sign followed only by digits, spaces and dots is a number (a phone such as +1 408 555 0142),
+#: which a spreadsheet cannot run: it keeps its form.
+PLAIN_NUMBER = re.compile(r"[+-][\d .]*\d")
 
 
 def neutralise_formula(value):
-    """Spreadsheet formula injection: a text cell starting with = + - @ tab or CR gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """CSV formula injection: a text cell that a spreadsheet would run as a formula (starting
+    with = + - @ tab or CR, and not a plain signed number) gets a leading '."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
+
+
+def age_label(received_at: datetime, now: datetime | None = None) -> str:
+    """How long ago a request came in, as a caller thinks of it: "just now", "25 min ago",
+    "2 h ago", "3 days ago"."""
+    seconds = max(0, int(((now or timezone.now()) - received_at).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    days = seconds // 86400
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a Lead manager should do next with a request, and the statuses that record it."""
+
+    text: str
+    link: tuple[str, str] | None = None  # (label, href)
+    actions: tuple[tuple[str, str], ...] = ()  # (status, button label)
+
+
+def next_step(lead: Lead) -> NextStep:
+    """The suggested next step for the lead's status (the workflow new -> contacted -> booked
+    -> client, with "not a fit" and "closed" as ends)."""
+    Status = Lead.Status
+    contact = lead.contact_link()
+    first = lead.first_name or "them"
+    if lead.is_spam:
+        return NextStep("Marked as spam. If it is a real request, mark it as not spam.")
+    if lead.status == Status.NEW:
+        if contact is None:
+            return NextStep(
+                "No contact detail to use.", actions=((Status.NOT_A_FIT, "Mark not a fit"),)
+            )
+        verb, shown, href = contact
+        when = f" They prefer: {lead.preferred_times}." if lead.preferred_times else ""
+        return NextStep(
+            f"{verb} {first} now.{when}",
+            link=(f"{verb} {first} now: {shown}", href),
+            actions=((Status.CONTACTED, "Mark as contacted"), (Status.NOT_A_FIT, "Not a fit")),
+        )
+    if lead.status == Status.CONTACTED:
+        return NextStep(
+            f"Book {first}'s free consultation, or record that it is not a fit.",
+            link=(f"{contact[0]} {first}: {contact[1]}", contact[2]) if contact else None,
+            actions=(
+                (Status.BOOKED, "Mark consultation booked"),
+                (Status.NOT_A_FIT, "Not a fit"),
+                (Status.CLOSED, "Close"),
+            ),
+        )
+    if lead.status == Status.BOOKED:
+        return NextStep(
+            "After the consultation, record how it went.",
+            actions=((Status.CLIENT, "Became client"), (Status.NOT_A_FIT, "Not a fit")),
+        )
+    if lead.status == Status.CLIENT:
+        return NextStep(
+            "Became a client: nothing more to do here.", actions=((Status.CLOSED, "Close"),)
+        )
+    return NextStep("Closed: nothing more to do.")
 
 
 def can_manage_leads(user) -> bool:
@@ -104,10 +184,33 @@ class NotificationColumn(Column):
         return ""
 
 
+class ContactColumn(Column):
+    """The way the person asked to be reached, as a link that starts it (tel:, sms:, mailto:)."""
+
+    cell_template_name = "leads/admin/contact_cell.html"
+
+    def get_value(self, instance):
+        return instance.get_preferred_contact_display()
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["contact"] = instance.contact_link()
+        return context
+
+
+class AgeColumn(Column):
+    """How long ago the request came in ("2 h ago"), with the exact time on hover."""
+
+    cell_template_name = "leads/admin/age_cell.html"
+
+    def get_value(self, instance):
+        return age_label(instance.received_at)
+
+
 class LeadIndexView(generic.IndexView):
     """The pipeline list: spam is hidden unless asked for; exports need the export permission."""
 
-    def get_base_queryset(self):
+    def _base_queryset(self):
         queryset = super().get_base_queryset().select_related("source_page")
         queryset = annotate_notification_problems(queryset)
         asked_for_spam = self.request.GET.get("is_spam") in {"true", "True", "1"} or (
@@ -122,8 +225,36 @@ class LeadIndexView(generic.IndexView):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
+    def get_base_queryset(self):
+        queryset = self._base_queryset()
+        if self.is_export:
+            queryset = queryset.prefetch_related("activities__actor")
+        return queryset
+
+    # Exports: the practice's time zone to the second, labels instead of codes, and the notes.
+
+    def to_row_dict(self, item):
+        return {field: export_value(item, field) for field in self.list_export}
+
+    def get_heading(self, queryset, field):
+        if field == "notes":
+            return "Notes"
+        heading = super().get_heading(queryset, field)
+        if field in DATETIME_COLUMNS:
+            heading += f" ({settings.TIME_ZONE})"
+        return heading
+
     def preprocess_field_value(self, field, value, export_format):
-        return neutralise_formula(super().preprocess_field_value(field, value, export_format))
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV:
+            return neutralise_formula(value)
+        return value  # XLSX: text cells are written as strings, never run as formulas
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a phone number stays text, with no visible quote
+            yield cell
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
@@ -142,6 +273,44 @@ class LeadIndexView(generic.IndexView):
         return buttons
 
 
+DATETIME_COLUMNS = {"received_at", "consented_at"}
+
+
+def export_value(lead: Lead, column: str):
+    """A lead's column as the export shows it: choice labels, Yes/No, a page's title, times in
+    the practice's time zone (settings.TIME_ZONE) to the second, and the notes with their dates."""
+    if column == "notes":
+        return "\n".join(
+            f"{_local(activity.created_at):%Y-%m-%d %H:%M}"
+            f" {_actor_name(activity.actor)}: {activity.text}"
+            for activity in lead.activities.all()
+            if activity.kind == LeadActivity.Kind.NOTE
+        )
+    value = getattr(lead, column)
+    field = Lead._meta.get_field(column)
+    if field.choices:
+        return getattr(lead, f"get_{column}_display")()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return _local(value)
+    if isinstance(value, Page):
+        return value.title
+    return "" if value is None else value
+
+
+def _local(moment: datetime) -> datetime:
+    """A naive local time without microseconds (what a spreadsheet shows as written)."""
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return local.replace(microsecond=0, tzinfo=None)
+
+
+def _actor_name(user) -> str:
+    if user is None:
+        return "system"
+    return user.get_full_name() or user.get_username()
+
+
 class LeadSummaryPanel(Panel):
     """Read-only: what the person sent, where it came from, its flags and its history."""
 
@@ -153,6 +322,8 @@ class LeadSummaryPanel(Panel):
             lead = Lead.objects.select_related("source_page").get(pk=self.instance.pk)
             context["lead"] = lead
             context["activities"] = lead.activities.select_related("actor")
+            context["next_step"] = next_step(lead)
+            context["status_labels"] = dict(Lead.Status.choices)
             return context
 
 
@@ -198,6 +369,22 @@ def not_spam(request, pk):
 
 
 @require_POST
+def advance(request, pk):
+    """A next-step button on the lead's page: move it along its workflow in one click."""
+    if not can_manage_leads(request.user):
+        raise PermissionDenied
+    lead = get_object_or_404(Lead, pk=pk)
+    status = request.POST.get("next_status", "")
+    allowed = {choice for choice, _ in next_step(lead).actions}
+    if status not in allowed:
+        messages.error(request, "That step does not apply to this request any more.")
+    else:
+        change_status(lead, status, request.user)
+        messages.success(request, f"{lead} marked as {Lead.Status(status).label.lower()}.")
+    return redirect("leads_lead:edit", lead.pk)
+
+
+@require_POST
 def resend_notification(request, pk):
     """Re-send a lead's failed notification (after fixing the mail settings, say)."""
     if not can_manage_leads(request.user):
@@ -223,12 +410,14 @@ class LeadViewSet(ModelViewSet):
     index_view_class = LeadIndexView
     edit_view_class = LeadEditView
     form_fields = ["status"]
+    # Made for calling back: who, how they want to be reached (a link that starts it), when,
+    # how long they have waited and where the request stands.
     list_display = [
-        "reference",
         "name",
+        ContactColumn("preferred_contact", label="Preferred contact"),
+        Column("preferred_times", label="Preferred times"),
+        AgeColumn("received_at", label="Age", sort_key="received_at"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
-        DateColumn("received_at", label="Received", sort_key="received_at"),
-        Column("source_page", label="Source page", accessor="source_page"),
         FlagsColumn("flags", label="Flags"),
         NotificationColumn("notification", label="Notification"),
     ]
@@ -238,9 +427,9 @@ class LeadViewSet(ModelViewSet):
     search_backend_name = None
     # Everything held about a request, in the detail view and in exports (consent included, so an
     # export can show when and to which text each person agreed).
-    list_export = [field.column for field in ADMIN_FIELDS]
+    inspect_view_fields = [field.column for field in ADMIN_FIELDS]
+    list_export = [*inspect_view_fields, "notes"]
     export_filename = "consultation-requests"
-    inspect_view_fields = list_export
 
     def get_form_class(self, for_update=False):
         return LeadStatusForm
@@ -267,6 +456,7 @@ class LeadViewSet(ModelViewSet):
             if getattr(pattern, "name", None) not in removed
         ] + [
             path("not-spam/<int:pk>/", not_spam, name="not_spam"),
+            path("advance/<int:pk>/", advance, name="advance"),
             path("resend/<int:pk>/", resend_notification, name="resend_notification"),
         ]
 

@@ -160,11 +160,10 @@ class ContentCacheMiddleware:
     page itself said it may be shared (`Cache-Control: public` with an ETag, set by
     cms.serving.headers for anonymous visitors, never for pages carrying a CSRF token or nonce),
     and are served from the cache only to visitors without a session. Each entry keeps its body
-compressed (brotli and gzip, made once when stored) next to the plain one; a hit sends the one the
-client accepts, with `Vary: Accept-Encoding`. An entry is used only when
-    it was made under the current content version, read on every request; an entry this process
-    has already read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the
-    version.
+    compressed (brotli and gzip, made once when stored) next to the plain one; a hit sends the
+    one the client accepts, with `Vary: Accept-Encoding`. An entry is used only when it was made
+    under the current content version, read on every request; an entry this process has already
+    read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the version.
     """
 
     HTML_HEADERS = ("Cache-Control", "ETag", "Vary", "Content-Language")

@@ -160,7 +160,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Brotli/gzip for text the content cache has not compressed already (cms/serving/compression.py).
+    # Brotli/gzip for text the content cache has not already compressed (cms/serving/compression).
     "cms.serving.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Security headers are added outside the content cache, so cached responses carry them too.

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -168,26 +168,75 @@ def test_not_spam_action_restores_the_lead_and_queues_its_notification(manager_c
 FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 
-def test_csv_and_xlsx_exports_neutralise_formulas(manager_client):
+def export(client, export_format):
+    response = client.get(reverse("leads_lead:index"), {"export": export_format})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(client) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(export(client, "csv").decode(), newline="")))
+
+
+def xlsx_rows(client) -> list[dict]:
+    sheet = load_workbook(io.BytesIO(export(client, "xlsx"))).active
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+def test_csv_guards_real_formulas_and_xlsx_keeps_every_value_as_text(manager_client):
     for number, value in enumerate(FORMULAS):
         make_lead(name=value, email=f"f{number}@example.org", preferred_times=value)
-    index = reverse("leads_lead:index")
 
-    response = manager_client.get(index, {"export": "csv"})
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = csv_rows(manager_client)
     assert len(rows) == len(FORMULAS)
-    assert all(row["Name"].startswith("'") for row in rows)
     assert {row["Name"] for row in rows} >= {"'" + value for value in FORMULAS[:5]}
+    assert all(row["Name"].startswith("'") for row in rows)
     assert {row["Consent version"] for row in rows} == {"2026-01"}
 
-    response = manager_client.get(index, {"export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    header = [cell.value for cell in sheet[1]]
-    names = {row[header.index("Name")] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert len(names) == len(FORMULAS)
-    assert all(name.startswith("'") for name in names)
+    cells = [row["Name"] for row in xlsx_rows(manager_client)]
+    # A string cell is never run as a formula: the value is kept exactly, with no quote shown.
+    # (XML reads a carriage return back as a line feed.)
+    assert {cell.value for cell in cells} == {value.replace("\r", "\n") for value in FORMULAS}
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_phone_numbers_are_text_without_a_quote(manager_client):
+    make_lead(phone="+14085550142")
+
+    assert csv_rows(manager_client)[0]["Phone"] == "+14085550142"
+    phone = xlsx_rows(manager_client)[0]["Phone"]
+    assert (phone.value, phone.data_type) == ("+14085550142", "s")
+
+
+def test_export_shows_local_times_labels_and_notes(manager_client, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    manager = get_user_model().objects.get(username="manager")
+    lead = make_lead(
+        preferred_contact=Lead.ContactMethod.TEXT,
+        status=Lead.Status.CONTACTED,
+        received_at=datetime(2026, 7, 1, 18, 30, 15, 123456, tzinfo=UTC),
+    )
+    LeadActivity.objects.create(
+        lead=lead,
+        kind=LeadActivity.Kind.NOTE,
+        actor=manager,
+        text="Left a voicemail; try again Tuesday.",
+        created_at=datetime(2026, 7, 2, 16, 5, tzinfo=UTC),
+    )
+
+    row = csv_rows(manager_client)[0]
+    assert row["Received at (America/Los_Angeles)"] == "2026-07-01 11:30:15"
+    assert row["Preferred contact"] == "Text message"
+    assert row["Status"] == "Contacted"
+    assert row["Is spam"] == "No"
+    assert row["Notes"] == "2026-07-02 09:05 manager: Left a voicemail; try again Tuesday."
+
+    cells = xlsx_rows(manager_client)[0]
+    assert cells["Received at (America/Los_Angeles)"].value == datetime(2026, 7, 1, 11, 30, 15)
+    assert cells["Preferred contact"].value == "Text message"
+    assert cells["Notes"].value.endswith("Left a voicemail; try again Tuesday.")
 
 
 def test_export_needs_the_export_permission(client):
@@ -231,3 +280,54 @@ def test_filters_by_received_date_and_source_page(manager_client):
     assert "From Article" in recent and "Old Request" not in recent
     by_source = manager_client.get(index, {"source_page": source.pk}).content.decode()
     assert "From Article" in by_source and "Old Request" not in by_source
+
+
+def test_list_is_made_for_calling_back(manager_client):
+    make_lead(
+        name="Ana Rivera",
+        phone="+14085550142",
+        preferred_contact=Lead.ContactMethod.PHONE,
+        preferred_times="weekday evenings",
+        received_at=timezone.now() - timedelta(hours=2, minutes=5),
+    )
+    make_lead(
+        name="Ben Texter",
+        email="ben@example.org",
+        phone="+14085550199",
+        preferred_contact=Lead.ContactMethod.TEXT,
+    )
+    make_lead(name="Cleo Mailer", email="cleo@example.org", preferred_contact="email")
+
+    page = manager_client.get(reverse("leads_lead:index")).content.decode()
+    assert '<a href="tel:+14085550142">Call (408) 555-0142</a>' in page
+    assert '<a href="sms:+14085550199">Text (408) 555-0199</a>' in page
+    assert '<a href="mailto:cleo@example.org">Email cleo@example.org</a>' in page
+    assert "weekday evenings" in page
+    assert "2 h ago" in page
+
+    found = manager_client.get(reverse("leads_lead:index"), {"q": "Rivera"}).content.decode()
+    assert "Ana Rivera" in found and "Ben Texter" not in found
+
+
+def test_the_detail_page_suggests_the_next_step_and_takes_it(manager_client):
+    lead = make_lead(name="Ana Rivera", preferred_times="mornings")
+    edit = manager_client.get(reverse("leads_lead:edit", args=[lead.pk])).content.decode()
+    assert '<a class="button" href="tel:+14085550142">Call Ana now: (408) 555-0142</a>' in edit
+    assert "They prefer: mornings." in edit
+
+    response = manager_client.post(
+        reverse("leads_lead:advance", args=[lead.pk]), {"next_status": Lead.Status.CONTACTED}
+    )
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.CONTACTED
+    assert lead.activities.get().actor.username == "manager"
+    edit = manager_client.get(reverse("leads_lead:edit", args=[lead.pk])).content.decode()
+    assert "Mark consultation booked" in edit
+
+    # A step that does not follow from the current status is refused, not applied.
+    manager_client.post(
+        reverse("leads_lead:advance", args=[lead.pk]), {"next_status": Lead.Status.CLIENT}
+    )
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.CONTACTED
