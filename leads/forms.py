@@ -84,15 +84,30 @@ FIELD_CLASSES: dict[Kind, type[forms.Field]] = {
 # A page id is a positive 32-bit integer, as the database stores it.
 KIND_OPTIONS: dict[Kind, dict[str, Any]] = {Kind.PAGE: {"min_value": 1, "max_value": 2**31 - 1}}
 
-#: What only the HTML form adds to a declared field, by name (as a ModelForm's Meta would).
+class TelInput(forms.TextInput):
+    """A phone number input: phones show the dial pad, browsers offer the saved number."""
+
+    input_type = "tel"
+
+
+#: What only the HTML form adds to a declared field, by name (as a ModelForm's Meta would):
+#: error messages, and input types and autocomplete hints so a phone offers the right keyboard
+#: and the person's saved details.
 FORM_OPTIONS: dict[str, dict[str, Any]] = {
-    "name": {"error_messages": {"required": "Please tell us your name."}},
+    "name": {
+        "widget": forms.TextInput(attrs={"autocomplete": "name"}),
+        "error_messages": {"required": "Please tell us your name."},
+    },
     "email": {
+        "widget": forms.EmailInput(
+            attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}
+        ),
         "error_messages": {
             "required": "Please give an email address so we can reply.",
             "invalid": "Please enter an email address like name@example.com.",
         },
     },
+    "phone": {"widget": TelInput(attrs={"autocomplete": "tel", "inputmode": "tel"})},
     "preferred_contact": {
         "initial": Lead.ContactMethod.PHONE,
         "widget": forms.RadioSelect,

@@ -5,13 +5,14 @@ The admin's Leads area is in viewsets.py.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
 
 from .fields import QUERY_FIELDS
 from .forms import LeadForm
@@ -122,9 +123,23 @@ def consultation(request: HttpRequest) -> HttpResponse:
         return response
     except IntakeUnavailable:
         return unavailable_response(request)
-    return redirect("leads:thanks", permanent=False)
+    thanks_url = reverse("leads:thanks")
+    if source_page := form.cleaned_data.get("source_page"):
+        thanks_url += f"?{urlencode({'from': source_page})}"
+    return redirect(thanks_url, permanent=False)
 
 
 def thanks(request: HttpRequest) -> HttpResponse:
-    """The thank-you state: nothing personal in the URL or on the page."""
-    return render(request, "leads/thanks.html")
+    """The thank-you state, with a way back to the page the person came from (its id is the
+    only thing in the URL: nothing personal in the URL or on the page)."""
+    return render(request, "leads/thanks.html", {"back_page": _back_page(request)})
+
+
+def _back_page(request: HttpRequest) -> dict | None:
+    """The live, public page a request was sent from (`?from=<page id>`), to link back to."""
+    page_id = request.GET.get("from", "")
+    if not page_id.isdigit() or len(page_id) > 10:
+        return None
+    page = Page.objects.live().public().filter(pk=int(page_id), depth__gt=1).first()
+    url = page.get_url(request) if page is not None else None
+    return {"url": url, "title": page.title} if url else None

@@ -21,7 +21,7 @@ def test_html_form_stores_lead_and_redirects_to_thanks_without_personal_data(pos
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/consultation/thanks/"
+    assert response["Location"] == f"/consultation/thanks/?from={page.pk}"
     lead = Lead.objects.get()
     assert (lead.name, lead.email) == ("Alex Example", "alex@example.org")
     assert lead.phone == "+14085550142"
@@ -38,6 +38,15 @@ def test_html_form_stores_lead_and_redirects_to_thanks_without_personal_data(pos
     assert thanks.status_code == 200
     assert "Thank you" in thanks.content.decode()
     assert "Alex" not in thanks.content.decode()
+    # A way back to the page the request was sent from.
+    assert f'<a href="{page.url}">Back to &ldquo;{page.title}&rdquo;</a>' in thanks.content.decode()
+
+
+@pytest.mark.parametrize("value", ["", "x", "99999999", "1" * 40])
+def test_thanks_page_links_back_only_to_a_live_page(client, value):
+    body = client.get("/consultation/thanks/", {"from": value}).content.decode()
+    assert "Back to &ldquo;" not in body
+    assert '<a href="/">Back to the home page</a>' in body
 
 
 def test_api_stores_lead_and_answers_201_with_opaque_reference(post_api):

@@ -82,7 +82,7 @@ def test_api_accepts_the_declared_fields_with_their_types():
 
 ADMIN_HEADERS = [
     "Reference",
-    "Received at",
+    "Received at (America/Los_Angeles)",
     "Status",
     "Name",
     "Email",
@@ -91,7 +91,7 @@ ADMIN_HEADERS = [
     "Preferred times",
     "Message",
     "Consent version",
-    "Consented at",
+    "Consented at (America/Los_Angeles)",
     "Source page",
     "Source block id",
     "Utm source",
@@ -102,6 +102,7 @@ ADMIN_HEADERS = [
     "Spam reason",
     "Is duplicate",
     "Captcha unverified",
+    "Notes",
 ]
 
 
