@@ -6,7 +6,9 @@ starts a private redis-server (the Django cache) and gunicorn with production se
 and measures with wrk for a fixed duration per URL: the API listing of 20 articles with
 `fields=*`, an article's API detail, the article HTML, the home HTML and `/api/v2/ping/` (a
 constant JSON answer from the same server: the ceiling). It runs twice: with the content cache
-(warm: cache hits) and with it switched off (every response built anew). `make bench` runs the
+(warm: cache hits) and with it switched off (every response built anew). With the cache on, it
+also prints the Lighthouse scores (performance, accessibility, best practices, SEO) of the four
+public pages, desktop and mobile (scripts/lighthouse.py; needs `npm ci`). `make bench` runs the
 lead intake benchmark (scripts/bench_leads.py) after it.
 
 Needs wrk (Debian: apt-get install -y wrk) and DATABASE_URL pointing at a PostgreSQL server; the
@@ -203,6 +205,26 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
         return response.status, dict(response.headers), response.read()
 
 
+CHROME_NOTE = "Debian Chromium, all four categories, one run per page and form factor"
+
+
+def lighthouse_scores(base: str) -> str:
+    """The four Lighthouse categories of the public pages, desktop and mobile, as a table
+    (scripts/lighthouse.py); performance is measured here, not asserted in a test."""
+    if not (BASE_DIR / "node_modules" / ".bin" / "lighthouse").exists():
+        return "   skipped: node_modules/.bin/lighthouse is missing (npm ci)"
+    result = subprocess.run(
+        [PY, str(BASE_DIR / "scripts" / "lighthouse.py"), base],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"   failed: {result.stderr.strip()[-500:]}"
+    return result.stdout.rstrip() + ("\n" + result.stderr.rstrip() if result.stderr else "")
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -300,6 +322,8 @@ def main() -> None:
                     f"   {label}: {figures['rps']:.0f} req/s  status {status}  "
                     f"X-Cache {x_cache}  {len(body)} bytes  errors {figures['errors']}"
                 )
+            if cache_on:
+                lighthouse = lighthouse_scores(base)
             server.stop()
 
         print(
@@ -315,6 +339,7 @@ def main() -> None:
                     f" | {figures['p50']:.2f} | {figures['p99']:.2f} | {figures['serial']:.1f}"
                     f" | {figures['bytes']} |"
                 )
+        print(f"\n== Lighthouse (cache hit, {CHROME_NOTE})\n{lighthouse}")
     finally:
         for server in servers:
             server.stop()
