@@ -39,7 +39,7 @@ def site(transactional_db):
     return {"article": article.url}
 
 
-def axe_violations(page, url: str | None = None) -> list[dict]:
+def axe_violations(page, url: str | None = None, tags: list[str] = WCAG_21_AA) -> list[dict]:
     if url is not None:
         page.goto(url)
     page.evaluate(AXE.read_text())
@@ -51,7 +51,7 @@ def axe_violations(page, url: str | None = None) -> list[dict]:
                 nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5),
             }));
         }""",
-        WCAG_21_AA,
+        tags,
     )
 
 
@@ -89,3 +89,30 @@ def test_axe_does_report_a_violation(page):
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>'
     )
     assert "image-alt" in [violation["id"] for violation in axe_violations(page)]
+
+
+def test_form_with_errors_focuses_its_summary_and_has_no_violations(
+    page, live_server, site, artifacts_dir
+):
+    """A failed submit: the error summary has the focus (read first by a screen reader), the
+    page passes axe (WCAG 2.2 AA, target size included), and the inputs suit a phone."""
+    page.goto(live_server.url + "/contact/")
+    form = page.locator("section.consultation-form")
+    assert form.get_by_label("Phone number").get_attribute("type") == "tel"
+    assert form.get_by_label("Phone number").get_attribute("autocomplete") == "tel"
+    assert form.get_by_label("Your name").get_attribute("autocomplete") == "name"
+    assert form.get_by_label("Email address").get_attribute("autocomplete") == "email"
+    form.get_by_label("Phone number").fill("12")
+    form.get_by_role("button", name="Send my request").click()
+
+    summary = page.get_by_role("alert").filter(has_text="with your request")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert "Please tell us your name." in summary.inner_text()
+    assert page.title().count("|") == 1  # the site name once
+    for control in [*page.locator("input[type=radio]").all(), page.get_by_label("I agree")]:
+        box = control.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+    violations = axe_violations(page, tags=[*WCAG_21_AA, "wcag22aa"])
+    page.screenshot(path=str(artifacts_dir / "axe-form-errors.png"), full_page=True)
+    assert violations == []
