@@ -1,0 +1,115 @@
+"""Over HTTP, from gunicorn: pages and API JSON come compressed (gzip, brotli) with Vary and a
+validator that still answers 304; cached responses keep every security header; the site sends a
+Permissions-Policy and a favicon.
+"""
+
+from __future__ import annotations
+
+import gzip
+from http.client import HTTPConnection
+
+import brotli
+import pytest
+from django.core.management import call_command
+
+from tests.api.factories import ensure_tree_roots
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+ARTICLE = "/blog/after-the-discovery/"
+LISTING = "/api/v2/pages/?type=blog.BlogPage&fields=*"
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+)
+
+
+def get(server, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    port = int(server.url.rsplit(":", 1)[1])
+    connection = HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def warm(server, path: str) -> None:
+    """Request until the content cache answers (the first requests make image renditions and
+    store image details, which stamps a new content version)."""
+    for _ in range(6):
+        if get(server, path)[1].get("X-Cache") == "hit":
+            return
+    pytest.fail(f"{path} never came from the content cache")
+
+
+def vary(headers: dict[str, str]) -> set[str]:
+    return {value.strip().lower() for value in headers.get("Vary", "").split(",")}
+
+
+@pytest.fixture
+def server(transactional_db, start_web):
+    ensure_tree_roots()
+    call_command("load_demo_content", verbosity=0)
+    return start_web()
+
+
+@pytest.mark.parametrize("path", [ARTICLE, LISTING], ids=["article HTML", "API JSON"])
+def test_gzip_and_brotli_with_vary_and_a_validator_that_still_answers_304(server, path):
+    warm(server, path)
+    status, plain_headers, plain = get(server, path)
+    assert status == 200 and "Content-Encoding" not in plain_headers
+    assert "accept-encoding" in vary(plain_headers)
+
+    for encoding, decompress in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        for attempt in ("first", "again"):
+            status, headers, body = get(server, path, **{"Accept-Encoding": f"{encoding}, *;q=0"})
+            assert status == 200, attempt
+            assert headers["Content-Encoding"] == encoding, attempt
+            assert "accept-encoding" in vary(headers)
+            assert decompress(body) == plain, attempt
+            assert len(body) < len(plain) / 3
+            assert int(headers["Content-Length"]) == len(body)
+        assert headers["X-Cache"] == "hit"
+        # The compressed body's validator is the plain one, marked weak; both revalidate.
+        assert headers["ETag"] == "W/" + plain_headers["ETag"]
+        for etag in (headers["ETag"], plain_headers["ETag"]):
+            status, not_modified, body = get(
+                server, path, **{"Accept-Encoding": encoding, "If-None-Match": etag}
+            )
+            assert (status, body) == (304, b"")
+            assert "accept-encoding" in vary(not_modified)
+
+    refused = get(server, path, **{"Accept-Encoding": "gzip;q=0, br;q=0"})
+    assert "Content-Encoding" not in refused[1] and refused[2] == plain
+
+
+def test_pages_outside_the_cache_are_compressed_too(server):
+    status, headers, body = get(server, "/consultation/", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert b"Send my request" in gzip.decompress(body)
+    assert "accept-encoding" in vary(headers)
+
+
+def test_cache_hits_keep_every_security_header(server):
+    warm(server, ARTICLE)
+    status, headers, _ = get(server, ARTICLE)
+    assert (status, headers["X-Cache"]) == (200, "hit")
+    assert [name for name in SECURITY_HEADERS if name not in headers] == []
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_favicon_is_served_and_linked(server):
+    status, headers, body = get(server, "/favicon.ico")
+    assert status == 200
+    assert headers["Content-Type"] == "image/vnd.microsoft.icon"
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = get(server, "/")[2].decode()
+    assert '<link rel="icon" href="/static/favicon.ico"' in page
