@@ -12,6 +12,7 @@ import brotli
 import pytest
 from django.core.management import call_command
 
+from cms.serving import compression
 from tests.api.factories import ensure_tree_roots
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -113,3 +114,26 @@ def test_favicon_is_served_and_linked(server):
     assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
     page = get(server, "/")[2].decode()
     assert '<link rel="icon" href="/static/favicon.ico"' in page
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_compressed_once_not_on_every_hit(client, monkeypatch):
+    from cms.serving import cache as content_cache
+    from tests.blog.factories import make_article, make_index, make_site
+
+    article = make_article(make_index(make_site()), body=[("paragraph", "<p>Hello.</p>" * 50)])
+    made = []
+
+    def encode(body: bytes) -> dict[str, bytes]:
+        made.append(len(body))
+        return compression.encode(body)
+
+    monkeypatch.setattr(content_cache, "encode", encode)
+    bodies = []
+    for _ in range(4):
+        response = client.get(article.url, HTTP_ACCEPT_ENCODING="gzip, br")
+        assert response["Content-Encoding"] == "br"
+        bodies.append((response["X-Cache"], response.content))
+    assert [x_cache for x_cache, _ in bodies] == ["miss", "hit", "hit", "hit"]
+    assert len(made) == 1  # compressed when stored; each hit sends the stored bytes
+    assert len({body for _, body in bodies}) == 1
