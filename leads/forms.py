@@ -84,6 +84,7 @@ FIELD_CLASSES: dict[Kind, type[forms.Field]] = {
 # A page id is a positive 32-bit integer, as the database stores it.
 KIND_OPTIONS: dict[Kind, dict[str, Any]] = {Kind.PAGE: {"min_value": 1, "max_value": 2**31 - 1}}
 
+
 class TelInput(forms.TextInput):
     """A phone number input: phones show the dial pad, browsers offer the saved number."""
 
