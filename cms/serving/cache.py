@@ -238,6 +238,9 @@ class ContentCacheMiddleware:
                 if response.has_header(name)
             }
         response["X-Cache"] = "miss"
+        if response.cookies or version == "unavailable":
+            # Not stored: compressed on the way out like any other response.
+            return self._finish(request, response, kind, {})
         # Compressed once here; every hit sends one of these as it is.
         encoded = (
             encode(response.content)
@@ -247,13 +250,12 @@ class ContentCacheMiddleware:
         if encoded:
             patch_vary_headers(response, ["Accept-Encoding"])
             stored["Vary"] = response["Vary"]
-        if not response.cookies and version != "unavailable":
-            entry = (version, stored, response.content, encoded)
-            try:
-                cache.set(key, entry, ENTRY_TIMEOUT)
-                self._keep(key, entry)
-            except Exception:
-                logger.warning("content cache unavailable storing a response", exc_info=True)
+        entry = (version, stored, response.content, encoded)
+        try:
+            cache.set(key, entry, ENTRY_TIMEOUT)
+            self._keep(key, entry)
+        except Exception:
+            logger.warning("content cache unavailable storing a response", exc_info=True)
         return self._finish(request, response, kind, encoded)
 
     def _lookup(self, key: str) -> tuple[tuple | None, str | None]:

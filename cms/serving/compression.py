@@ -104,10 +104,16 @@ class CompressionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if response.status_code == 304 and response.has_header("ETag"):
+            # The validator of a body that is sent compressed: the same Vary and ETag as it.
+            patch_vary_headers(response, ["Accept-Encoding"])
+            if accepted_encoding(request):
+                weak_etag(response)
+            return response
         if (
             response.streaming
             or response.has_header("Content-Encoding")
-            or response.status_code in (204, 304)
+            or response.status_code == 204
             or not compressible(response.get("Content-Type", ""), response.content)
         ):
             return response

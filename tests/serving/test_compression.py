@@ -40,12 +40,14 @@ def get(server, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         connection.close()
 
 
-def warm(server, path: str) -> None:
-    """Request until the content cache answers (the first requests make image renditions and
-    store image details, which stamps a new content version)."""
+def hit(server, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    """The response from the content cache: the first requests make image renditions and store
+    image details (a new content version), and a cache call slower than
+    CACHE_TIMEOUT_SECONDS on a busy machine is a miss, so this asks a few times."""
     for _ in range(6):
-        if get(server, path)[1].get("X-Cache") == "hit":
-            return
+        response = get(server, path, **headers)
+        if response[1].get("X-Cache") == "hit":
+            return response
     pytest.fail(f"{path} never came from the content cache")
 
 
@@ -62,21 +64,19 @@ def server(transactional_db, start_web):
 
 @pytest.mark.parametrize("path", [ARTICLE, LISTING], ids=["article HTML", "API JSON"])
 def test_gzip_and_brotli_with_vary_and_a_validator_that_still_answers_304(server, path):
-    warm(server, path)
-    status, plain_headers, plain = get(server, path)
+    status, plain_headers, plain = hit(server, path)
     assert status == 200 and "Content-Encoding" not in plain_headers
     assert "accept-encoding" in vary(plain_headers)
 
     for encoding, decompress in (("gzip", gzip.decompress), ("br", brotli.decompress)):
-        for attempt in ("first", "again"):
-            status, headers, body = get(server, path, **{"Accept-Encoding": f"{encoding}, *;q=0"})
-            assert status == 200, attempt
-            assert headers["Content-Encoding"] == encoding, attempt
+        accept = {"Accept-Encoding": f"{encoding}, *;q=0"}
+        for status, headers, body in (get(server, path, **accept), hit(server, path, **accept)):
+            assert status == 200
+            assert headers["Content-Encoding"] == encoding
             assert "accept-encoding" in vary(headers)
-            assert decompress(body) == plain, attempt
+            assert decompress(body) == plain
             assert len(body) < len(plain) / 3
             assert int(headers["Content-Length"]) == len(body)
-        assert headers["X-Cache"] == "hit"
         # The compressed body's validator is the plain one, marked weak; both revalidate.
         assert headers["ETag"] == "W/" + plain_headers["ETag"]
         for etag in (headers["ETag"], plain_headers["ETag"]):
@@ -84,6 +84,7 @@ def test_gzip_and_brotli_with_vary_and_a_validator_that_still_answers_304(server
                 server, path, **{"Accept-Encoding": encoding, "If-None-Match": etag}
             )
             assert (status, body) == (304, b"")
+            assert not_modified["ETag"] == headers["ETag"]
             assert "accept-encoding" in vary(not_modified)
 
     refused = get(server, path, **{"Accept-Encoding": "gzip;q=0, br;q=0"})
@@ -98,9 +99,8 @@ def test_pages_outside_the_cache_are_compressed_too(server):
 
 
 def test_cache_hits_keep_every_security_header(server):
-    warm(server, ARTICLE)
-    status, headers, _ = get(server, ARTICLE)
-    assert (status, headers["X-Cache"]) == (200, "hit")
+    status, headers, _ = hit(server, ARTICLE)
+    assert status == 200
     assert [name for name in SECURITY_HEADERS if name not in headers] == []
     assert headers["X-Frame-Options"] == "DENY"
     assert "camera=()" in headers["Permissions-Policy"]
