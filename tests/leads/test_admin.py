@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from leads.models import Lead, LeadActivity
-from leads.viewsets import lead_viewset
+from leads.viewsets import age_label, lead_viewset, neutralise_formula
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,37 @@ def test_the_detail_page_suggests_the_next_step_and_takes_it(manager_client):
     )
     lead.refresh_from_db()
     assert lead.status == Lead.Status.CONTACTED
+
+
+@pytest.mark.parametrize(
+    ("value", "guarded"),
+    [
+        ("+14085550142", False),
+        ("+1 408 555 0142", False),
+        ("-12.5", False),
+        ("Ana", False),
+        ("+1+1", True),
+        ("-2+3", True),
+        ("+1 408 555 0142)", True),
+        ("=1", True),
+        ("@SUM(A1)", True),
+        ("+", True),
+    ],
+)
+def test_csv_guard_fires_only_on_values_a_spreadsheet_would_run(value, guarded):
+    assert neutralise_formula(value) == ("'" + value if guarded else value)
+
+
+@pytest.mark.parametrize(
+    ("ago", "label"),
+    [
+        (timedelta(seconds=20), "just now"),
+        (timedelta(minutes=25), "25 min ago"),
+        (timedelta(hours=2, minutes=59), "2 h ago"),
+        (timedelta(days=1, hours=3), "1 day ago"),
+        (timedelta(days=9), "9 days ago"),
+    ],
+)
+def test_age_reads_as_a_caller_thinks_of_it(ago, label):
+    now = timezone.now()
+    assert age_label(now - ago, now) == label
