@@ -2,8 +2,11 @@
 
 Registered in wagtail_hooks.py. Reached only by the "Lead managers" group (change/view/export
 permissions on Lead, granted by migration 0002) and superusers. No add, copy or delete views: leads
-come only from intake and leave only by retention or `leads_forget_person`. The detail and export
-columns come from `fields.ADMIN_FIELDS`.
+come only from intake and leave only by retention or `leads_forget_person`. The list is made for
+calling back (name, a tel:/sms:/mailto: link for the preferred contact, preferred times, age,
+status); the detail page suggests the next step with one-click status steps. The detail and
+export columns come from `fields.ADMIN_FIELDS` (exports add the notes), written in the practice's
+time zone with labels.
 """
 
 from __future__ import annotations
