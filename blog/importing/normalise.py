@@ -6,6 +6,7 @@ import codecs
 import re
 import unicodedata
 
+from django.conf import settings
 from django.utils.text import slugify
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -98,8 +99,10 @@ def clean_keep_lines(text: str) -> str:
 
 
 def make_slug(text: str, max_length: int = 80) -> str:
-    slug = slugify(text)[:max_length].strip("-")
-    if len(slugify(text)) > max_length and "-" in slug:
+    """A URL slug that keeps letters of every script (Wagtail allows unicode slugs)."""
+    full = slugify(text, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+    slug = full[:max_length].strip("-")
+    if len(full) > max_length and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
     return slug
 

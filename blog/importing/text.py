@@ -16,6 +16,7 @@ from .normalise import (
     clean_keep_lines,
     is_chrome_line,
     make_slug,
+    truncate,
 )
 from .richtext import text_to_inline
 
@@ -188,7 +189,13 @@ def read_text(text: str, source: str, stem: str = "") -> ParsedArticle:
         chunk = parts[index]
         index += 1
         lines = [line for line in chunk.lines if not is_chrome_line(line)]
+        for line in chunk.lines:
+            if is_chrome_line(line):
+                article.warn(f"page chrome removed (footer line): {truncate(line, 80)!r}")
         if any(COPYRIGHT.search(line) for line in chunk.lines if is_chrome_line(line)):
+            rest = sum(len(part.lines) for part in parts[index:])
+            if rest:
+                article.warn(f"page chrome removed: {rest} lines after the copyright line")
             break
         if not lines:
             continue

@@ -165,6 +165,8 @@ MIDDLEWARE = [
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
     # NUL and lone surrogates in the path, query or a form field: a 400 that says why.
     "cms.serving.input.RejectUnusableInputMiddleware",
+    # Old links with a query string (/?p=ID) answer their Redirect before the cache and views.
+    "cms.serving.redirects.QueryStringRedirectMiddleware",
     # API and public HTML from the content cache skip sessions, auth and the view
     # (cms/serving/cache.py).
     "cms.serving.cache.ContentCacheMiddleware",
@@ -478,7 +480,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Imported articles keep their own script in their address (/blog/café-et-thé/).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
 
 # Logging: lead data never goes into a log line (see leads/); request bodies are never logged.
 
