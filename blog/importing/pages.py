@@ -164,6 +164,9 @@ class ArticleImporter:
         self.previous_ids: list[tuple[str, str]] = []
         self.menu_orders: dict[int, int] = {}
         self.options_key = ""
+        self.known_authors: dict[str, Author] = {}
+        self.sibling_slugs: dict[int, set[str]] = {}
+        self.known_categories: dict[str, BlogCategory] = {}
         self.site = parent.get_site()
         self.author = author
         self.publish = publish
@@ -201,6 +204,8 @@ class ArticleImporter:
                     f"shares its guid {article.guid} with {other!r}: imported as its own "
                     f"{article.kind}, not merged"
                 )
+        if self.settled(article, outcome):
+            return outcome
         initial = list(outcome.warnings)
         for attempt in range(LOCK_RETRIES):
             outcome.warnings[:] = initial
@@ -235,15 +240,39 @@ class ArticleImporter:
                 self.records[(source, kind, record.source_id)] = record
         return self.records.get((source, kind, source_id))
 
+    def settled(self, article: ParsedArticle, outcome: Outcome) -> bool:
+        """An unchanged item, or one edited here, needs no write: say so without a transaction."""
+        record = self.record_for(article)
+        if record is None or record.page is None:
+            return False
+        stored = record.page
+        edited = stored.latest_revision_id != record.revision_id
+        unchanged = record.content_hash == self.digest(article)
+        publish = unchanged and self.wants_live(article) and not stored.live
+        if (edited and self.overwrite) or not (edited or unchanged) or publish:
+            return False
+        outcome.page, outcome.state = stored, "live" if stored.live else "draft"
+        if edited:
+            outcome.status = "left alone"
+            outcome.reason = (
+                "edited here since it was imported: left alone (--overwrite replaces the edits)"
+            )
+        else:
+            outcome.status = "unchanged"
+        return True
+
+    def digest(self, article: ParsedArticle) -> str:
+        return fingerprint(article, f"{self.author.pk if self.author else ''}|{self.options_key}")
+
     def wants_live(self, article: ParsedArticle) -> bool:
         return self.publish and article.status == "publish" and not article.protected
 
     def save(self, article: ParsedArticle, outcome: Outcome) -> None:
         warnings = outcome.warnings
         record = self.record_for(article)
-        digest = fingerprint(article, f"{self.author.pk if self.author else ''}|{self.options_key}")
+        digest = self.digest(article)
         model = StandardPage if article.kind == "page" else BlogPage
-        stored = record.page.specific if record is not None and record.page_id else None
+        stored = record.page if record is not None and record.page_id else None
         previous_ids: list[tuple[str, str]] = []
         if stored is not None:
             outcome.page = stored
@@ -261,6 +290,7 @@ class ArticleImporter:
                 else:
                     outcome.status, outcome.state = "unchanged", "live" if stored.live else "draft"
                 return
+            stored = stored.specific
             previous_ids = [(block.block_type, block.id) for block in stored.body]
             page = stored.get_latest_revision_as_object()
         else:
@@ -485,11 +515,18 @@ class ArticleImporter:
     # Finding and naming ------------------------------------------------------------------------
 
     def free_slug(self, slug: str, parent: Page) -> str:
-        siblings = set(parent.get_children().values_list("slug", flat=True))
+        """`slug`, or `slug-2`, `slug-3`... when a sibling has it (sibling slugs read once)."""
+        if parent.pk not in self.sibling_slugs:
+            self.sibling_slugs[parent.pk] = set(
+                parent.get_children().values_list("slug", flat=True)
+            )
+        siblings = self.sibling_slugs[parent.pk]
         candidate, number = slug, 2
         while candidate in siblings:
             candidate = f"{slug[:70]}-{number}"
             number += 1
+        if not self.dry_run:
+            siblings.add(candidate)
         return candidate
 
     def publication_date(self, value: datetime | None):
@@ -501,21 +538,25 @@ class ArticleImporter:
 
     def add_redirects(self, article: ParsedArticle, page: BlogPage, warnings: list[str]) -> None:
         own_path = Redirect.normalise_path(page.get_url(current_site=self.site) or "/")
-        for path in old_paths(article):
-            if path == own_path:
-                continue
-            existing = Redirect.objects.filter(old_path=path, site=self.site).first()
-            if existing is not None and existing.redirect_page_id not in {None, page.pk}:
+        paths = [path for path in old_paths(article) if path != own_path]
+        existing = {
+            redirect.old_path: redirect
+            for redirect in Redirect.objects.filter(old_path__in=paths, site=self.site)
+        }
+        for path in paths:
+            found = existing.get(path)
+            if found is not None and found.redirect_page_id not in {None, page.pk}:
                 warnings.append(
                     f"collision: the old address {path} already leads to another page: left "
                     "pointing there"
                 )
-                continue
-            Redirect.objects.update_or_create(
-                old_path=path,
-                site=self.site,
-                defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
-            )
+            elif found is None:
+                Redirect.objects.create(
+                    old_path=path, site=self.site, redirect_page=page, is_permanent=True
+                )
+            elif found.redirect_page_id != page.pk or found.redirect_link:
+                found.redirect_page, found.redirect_link, found.is_permanent = page, "", True
+                found.save()
 
     # Body --------------------------------------------------------------------------------------
 
@@ -681,9 +722,12 @@ class ArticleImporter:
         for name in names:
             name = name[:80]
             slug = make_slug(name) or "category"
-            category = BlogCategory.objects.filter(
-                Q(name__iexact=name) | Q(slug=slug)
-            ).first() or BlogCategory.objects.create(name=name, slug=slug)
+            category = self.known_categories.get(name.lower())
+            if category is None:
+                category = BlogCategory.objects.filter(
+                    Q(name__iexact=name) | Q(slug=slug)
+                ).first() or BlogCategory.objects.create(name=name, slug=slug)
+                self.known_categories[name.lower()] = category
             if category not in found:
                 found.append(category)
         return found
@@ -697,6 +741,12 @@ class ArticleImporter:
 
     def author_from(self, parsed: ParsedAuthor) -> Author:
         """The matching `Author`, created when missing; blank fields filled, edits kept."""
+        if repr(parsed) in self.known_authors:
+            return self.known_authors[repr(parsed)]
+        self.known_authors[repr(parsed)] = author = self.find_or_fill_author(parsed)
+        return author
+
+    def find_or_fill_author(self, parsed: ParsedAuthor) -> Author:
         slug = make_slug(parsed.name) or make_slug(parsed.login) or "author"
         author = (
             Author.objects.filter(slug=slug).first()

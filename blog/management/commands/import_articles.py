@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 
 from blog.importing import parse_path
 from blog.importing.fetch import ImageFetcher
+from blog.importing.indexing import deferred_indexing
 from blog.importing.pages import ArticleImporter, Outcome
 from blog.importing.sources import SourceResult
 from blog.models import Author, BlogIndexPage
@@ -58,7 +59,8 @@ def resolve_page(value: str) -> Page | None:
     if site is not None:
         candidates.append(site.root_page.url_path + (f"{path}/" if path else ""))
     candidates.append(f"/{path}/" if path else "/")
-    return Page.objects.filter(url_path__in=candidates).first()
+    found = {page.url_path: page for page in Page.objects.filter(url_path__in=candidates)}
+    return next((found[path] for path in candidates if path in found), None)
 
 
 def resolve_parent(value: str) -> BlogIndexPage:
@@ -177,7 +179,8 @@ class Command(BaseCommand):
         )
         outcomes: list[Outcome] = []
         # Each article is saved in its own transaction; a dry run wraps them all and rolls back.
-        with transaction.atomic() if options["dry_run"] else nullcontext():
+        atomic = transaction.atomic() if options["dry_run"] else nullcontext()
+        with atomic, deferred_indexing():
             for source in sources:
                 importer.image_dirs = self.image_dirs(source, images)
                 # Which image files are at hand is part of what an item imports as.
