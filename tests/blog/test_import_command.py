@@ -32,8 +32,8 @@ def seed(name: str) -> Path:
     return path
 
 
-@pytest.fixture
-def blog_index() -> BlogIndexPage:
+def make_blog_index() -> BlogIndexPage:
+    """A home page as the default site's root, with the blog index "/blog/" under it."""
     root = Page.get_first_root_node()
     home = HomePage(title="Home", slug="importer-home")
     root.add_child(instance=home)
@@ -45,6 +45,11 @@ def blog_index() -> BlogIndexPage:
     index = BlogIndexPage(title="Articles", slug="blog")
     home.add_child(instance=index)
     return index
+
+
+@pytest.fixture
+def blog_index() -> BlogIndexPage:
+    return make_blog_index()
 
 
 @pytest.fixture

@@ -24,17 +24,22 @@ from wagtail.models import Page, Revision
 
 from blog.models import BlogPage, ImportedItem
 from home.models import StandardPage
-from tests.blog.test_import_command import (  # noqa: F401 - blog_index is a fixture
+from tests.blog.test_import_command import (
     WXR_HEAD,
     WXR_TAIL,
-    blog_index,
     blocks,
     item,
+    make_blog_index,
     run,
     run_losing,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def blog_index():
+    return make_blog_index()
 
 
 def wxr(tmp_path: Path, *items: str, name: str = "export.xml") -> str:
@@ -193,8 +198,10 @@ def test_chrome_removed_from_a_saved_page_is_reported(tmp_path, blog_index):
 # Fidelity ------------------------------------------------------------------------------------
 
 FIDELITY_BODY = """
-<p>Intro with H<sub>2</sub>O, x<sup>2</sup>, <s>old</s> <del>gone</del> and <code>inline()</code>.</p>
-<ul><li>Outer one<ul><li>Inner a</li><li>Inner b<ol><li>Deep</li></ol></li></ul></li><li>Outer two</li></ul>
+<p>Intro with H<sub>2</sub>O, x<sup>2</sup>,
+<s>old</s> <del>gone</del> and <code>inline()</code>.</p>
+<ul><li>Outer one<ul><li>Inner a</li>
+<li>Inner b<ol><li>Deep</li></ol></li></ul></li><li>Outer two</li></ul>
 <ol><li>Call the office</li><li>Fill in the form</li><li>Come to the first session</li></ol>
 <h4>A minor heading</h4>
 <h5>A tiny heading</h5>
@@ -204,11 +211,14 @@ FIDELITY_BODY = """
 <pre>line one
     indented line two</pre>
 <figure class="wp-block-gallery has-nested-images">
-<figure class="wp-block-image"><img src="https://old.example/uploads/a.jpg" alt="A bench"/><figcaption>First caption</figcaption></figure>
-<figure class="wp-block-image"><img src="https://old.example/uploads/b.jpg" alt="A lake"/><figcaption>Second caption</figcaption></figure>
+<figure class="wp-block-image"><img src="https://old.example/uploads/a.jpg" alt="A bench"/>
+<figcaption>First caption</figcaption></figure>
+<figure class="wp-block-image"><img src="https://old.example/uploads/b.jpg" alt="A lake"/>
+<figcaption>Second caption</figcaption></figure>
 </figure>
 <p>https://www.youtube.com/watch?v=abcdefghijk</p>
-<figure class="wp-block-embed is-type-video is-provider-vimeo wp-block-embed-vimeo"><div class="wp-block-embed__wrapper">
+<figure class="wp-block-embed is-type-video is-provider-vimeo wp-block-embed-vimeo">
+<div class="wp-block-embed__wrapper">
 https://vimeo.com/123456
 </div></figure>
 <p>Closing words.</p>
@@ -238,8 +248,8 @@ def test_rich_structure_survives(tmp_path, blog_index):
         "<li>Outer two</li></ul>"
     ) in intro
     assert (
-        "<ol><li>Call the office</li><li>Fill in the form</li><li>Come to the first session</li></ol>"
-        in intro
+        "<ol><li>Call the office</li><li>Fill in the form</li>"
+        "<li>Come to the first session</li></ol>" in intro
     )
     assert [(h["text"], h["level"]) for h in blocks(page, "heading")] == [
         ("A minor heading", "h4"),
@@ -628,10 +638,13 @@ def image_server(tmp_path):
 def image_post(base: str, post_id: int = 501) -> list[str]:
     body = (
         f'<figure class="wp-block-gallery">'
-        f'<figure><img src="{base}/uploads/a.jpg" alt="Red square"/><figcaption>Red</figcaption></figure>'
-        f'<figure><img src="{base}/uploads/b.jpg" alt="Green square"/><figcaption>Green</figcaption></figure>'
+        f'<figure><img src="{base}/uploads/a.jpg" alt="Red square"/>'
+        f"<figcaption>Red</figcaption></figure>"
+        f'<figure><img src="{base}/uploads/b.jpg" alt="Green square"/>'
+        f"<figcaption>Green</figcaption></figure>"
         f"</figure>"
-        f'<figure><img src="{base}/uploads/a.jpg" alt="Red again"/><figcaption>Same file</figcaption></figure>'
+        f'<figure><img src="{base}/uploads/a.jpg" alt="Red again"/>'
+        f"<figcaption>Same file</figcaption></figure>"
     )
     hero = item(
         post_id + 1,

@@ -180,7 +180,8 @@ class Command(BaseCommand):
         outcomes: list[Outcome] = []
         # Each article is saved in its own transaction; a dry run wraps them all and rolls back.
         atomic = transaction.atomic() if options["dry_run"] else nullcontext()
-        with atomic, deferred_indexing():
+        # Indexing runs after the block: after the rollback of a dry run, there is nothing to do.
+        with deferred_indexing(), atomic:
             for source in sources:
                 importer.image_dirs = self.image_dirs(source, images)
                 # Which image files are at hand is part of what an item imports as.
