@@ -78,6 +78,9 @@ class ParsedArticle:
     parent_id: str = ""
     menu_order: int = 0
     protected: bool = False
+    # Phone numbers anywhere in the source page (banners and boxes included), to compare with
+    # the practice's own number: calls to action here always use the practice's.
+    phones: list[str] = field(default_factory=list)
     # A skip that loses content (unreadable item) rather than one meant (trash, empty body).
     lost: bool = False
 

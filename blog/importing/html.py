@@ -5,14 +5,22 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment
 
 from .article import ParsedArticle
 from .authors import parse_author
-from .normalise import CTA_PHRASE, PHONE, clean, is_chrome_line, make_slug, truncate
+from .normalise import (
+    CTA_PHRASE,
+    PHONE,
+    clean,
+    is_chrome_line,
+    make_slug,
+    phone_numbers,
+    truncate,
+)
 from .richtext import LinkRewriter, inline, inline_nodes, paragraph, plain, tidy
 from .shortcodes import convert as convert_shortcodes
 
@@ -584,8 +592,10 @@ def cta_from_box(tag: Tag, links: LinkRewriter) -> dict:
         action = "booking"
     else:
         action = "link"
+    phone = PHONE.search(unquote(href) if href.startswith("tel:") else clean(tag.get_text(" ")))
     return {
         "type": "cta",
+        "phone": phone.group(0) if phone else "",
         "heading": clean(heading.get_text(" ")) if heading else "",
         "text": " ".join(texts),
         "label": clean(button.get_text(" ")) if button is not None else "",
@@ -690,6 +700,7 @@ def read_page(text: str, source: str) -> ParsedArticle:
         article.skip_reason = "no HTML elements found"
         return article
     strip_comments_and_code(soup)
+    article.phones = phone_numbers(soup.get_text(" "))
     canonical = soup.find("link", rel="canonical")
     article.source_url = clean(canonical.get("href", "")) if canonical else ""
     article.source_url = article.source_url or meta(soup, "og:url")

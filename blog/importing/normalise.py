@@ -107,6 +107,14 @@ def make_slug(text: str, max_length: int = 80) -> str:
     return slug
 
 
+def phone_numbers(text: str) -> list[str]:
+    """The distinct phone numbers in `text`, as first written."""
+    found: dict[str, str] = {}
+    for match in PHONE.finditer(text):
+        found.setdefault(re.sub(r"\D", "", match.group(0))[-10:], match.group(0))
+    return list(found.values())
+
+
 def is_social_line(text: str) -> bool:
     words = re.findall(r"[a-z]+", text.lower())
     hits = sum(1 for word in words if word.split("-")[0] in SOCIAL_NAMES)

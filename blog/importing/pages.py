@@ -166,6 +166,7 @@ class ArticleImporter:
         self.options_key = ""
         self.known_authors: dict[str, Author] = {}
         self.sibling_slugs: dict[int, set[str]] = {}
+        self.cta_snippet: CallToAction | None = None
         self.known_categories: dict[str, BlogCategory] = {}
         self.site = parent.get_site()
         self.author = author
@@ -401,7 +402,9 @@ class ArticleImporter:
                 {"src": article.hero_src, "alt": article.hero_alt}, warnings, what="featured image"
             )
         self.unresolved_links = 0
+        self.cta_snippet = None
         page.body = self.body(article, warnings)
+        self.compare_phones(article, warnings)
         page.categories = self.categories(article.categories)
         authors = self.authors(article, warnings)
         if authors:
@@ -685,6 +688,8 @@ class ArticleImporter:
         snippet = self.call_to_action(block)
         if snippet is None:
             return None
+        self.compare_cta(block, snippet, warnings)
+        self.cta_snippet = snippet
         return {
             "snippet": snippet.pk,
             "heading": "",
@@ -694,6 +699,31 @@ class ArticleImporter:
             "button_label": "",
             "emphasis": "",
         }
+
+    def compare_phones(self, article: ParsedArticle, warnings: list[str]) -> None:
+        """A phone number of the old page that is not the practice's is named in the report."""
+        practice_phone = getattr(self.practice, "phone", "") or ""
+        own = re.sub(r"\D", "", practice_phone)[-10:]
+        for phone in article.phones:
+            if re.sub(r"\D", "", phone)[-10:] == own:
+                continue
+            through = f" (its calls to action now use {self.cta_snippet.name!r})" if (
+                self.cta_snippet is not None
+            ) else ""
+            warnings.append(
+                f"the old page's phone number {phone} is not in the article{through}; the "
+                f"practice's number is {practice_phone or 'not set yet'}: check which is right"
+            )
+
+    def compare_cta(self, block: dict, snippet: CallToAction, warnings: list[str]) -> None:
+        """Say when the old call to action's own number or link gives way to the practice's."""
+        url = block.get("url", "")
+        booking = getattr(self.practice, "booking_url", "") or ""
+        if block["action"] == "booking" and url.startswith("http") and url != booking:
+            warnings.append(
+                f"the call to action's own link {url} was replaced by the practice's CTA "
+                f"{snippet.name!r}: check which is right"
+            )
 
     # Related objects ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from .normalise import (
     clean,
     clean_keep_lines,
     is_chrome_line,
+    phone_numbers,
     make_slug,
     truncate,
 )
@@ -174,6 +175,7 @@ def author_at(parts: list[Chunk], index: int) -> bool:
 def read_text(text: str, source: str, stem: str = "") -> ParsedArticle:
     """Read a plain-text article: title, headings, lists, steps, CTA box, author box."""
     article = ParsedArticle(source=source)
+    article.phones = phone_numbers(text)
     parts = chunks(text)
     if not parts:
         article.skip_reason = "the file is empty"
@@ -274,6 +276,7 @@ def cta_from_lines(lines: list[str], heading: str) -> dict:
     ]
     return {
         "type": "cta",
+        "phone": clean(phone),
         "heading": heading,
         "text": " ".join(text),
         "label": label,

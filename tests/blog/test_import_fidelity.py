@@ -715,3 +715,25 @@ def test_fetch_images_refuses_private_addresses_and_non_images(tmp_path, blog_in
     assert f"  image not fetched: {base}/uploads/page.jpg: not an image (text/html)" in lines(
         output
     )
+
+
+# Calls to action ------------------------------------------------------------------------------
+
+SEED_PAGE = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "partner-betrayal-trauma.html"
+)
+
+
+@pytest.mark.parametrize(("practice_phone", "reported"), [("", True), ("(408) 920-1730", False)])
+def test_an_old_phone_number_that_is_not_the_practices_is_reported(
+    blog_index, practice_phone, reported
+):
+    from home.models import PracticeSettings
+
+    if not SEED_PAGE.exists():
+        pytest.skip("the shared seed article is absent")
+    settings = PracticeSettings.for_site(blog_index.get_site())
+    settings.phone = practice_phone
+    settings.save()
+    output = run(str(SEED_PAGE), "--parent", "/blog/")
+    assert ("the old page's phone number 408-920-1730 is not in the article" in output) is reported
