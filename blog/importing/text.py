@@ -15,8 +15,8 @@ from .normalise import (
     clean,
     clean_keep_lines,
     is_chrome_line,
-    phone_numbers,
     make_slug,
+    phone_numbers,
     truncate,
 )
 from .richtext import text_to_inline
