@@ -707,9 +707,11 @@ class ArticleImporter:
         for phone in article.phones:
             if re.sub(r"\D", "", phone)[-10:] == own:
                 continue
-            through = f" (its calls to action now use {self.cta_snippet.name!r})" if (
-                self.cta_snippet is not None
-            ) else ""
+            through = (
+                f" (its calls to action now use {self.cta_snippet.name!r})"
+                if (self.cta_snippet is not None)
+                else ""
+            )
             warnings.append(
                 f"the old page's phone number {phone} is not in the article{through}; the "
                 f"practice's number is {practice_phone or 'not set yet'}: check which is right"
