@@ -21,9 +21,15 @@ from django.http.request import split_domain_port
 from wagtail.contrib.redirects.models import Redirect
 
 
+# The project's own addresses: an old site's link never points there.
+OWN_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/", "/health/")
+
+
 def query_redirect(request: HttpRequest) -> HttpResponse | None:
     """The redirect response for this request's path and query string, or None."""
     if not request.META.get("QUERY_STRING") or request.method not in {"GET", "HEAD"}:
+        return None
+    if request.path_info.startswith(OWN_PREFIXES):
         return None
     path = Redirect.normalise_path(request.get_full_path())
     if "?" not in path or len(path) > 255:

@@ -593,6 +593,7 @@ def test_query_redirects_cost_nothing_without_a_query_and_one_lookup_with_one(
     factory = RequestFactory()
     with django_assert_num_queries(0):
         assert query_redirect(factory.get("/")) is None
+        assert query_redirect(factory.get("/api/v2/pages/?type=blog.BlogPage")) is None
     with django_assert_num_queries(1):
         assert query_redirect(factory.get("/?p=404")) is None
     # Parameters in any order match the stored, sorted form.
