@@ -215,15 +215,25 @@ class ArticleImporter:
                     self.save(article, outcome)
                 return outcome
             except OperationalError as exc:
+                self.forget_rolled_back()
                 if "locked" in str(exc).lower() and attempt + 1 < LOCK_RETRIES:
                     time.sleep(0.1 * 2**attempt)
                     continue
                 self.fail(article, outcome, exc)
                 return outcome
             except Exception as exc:  # an unexpected error skips this item, never the whole run
+                self.forget_rolled_back()
                 self.fail(article, outcome, exc)
                 return outcome
         return outcome
+
+    def forget_rolled_back(self) -> None:
+        """A rolled-back attempt may have created authors, categories or slugs: read them again."""
+        self.known_authors.clear()
+        self.known_categories.clear()
+        self.sibling_slugs.clear()
+        self.records.clear()
+        self.loaded_origins.clear()
 
     def fail(self, article: ParsedArticle, outcome: Outcome, exc: Exception) -> None:
         logger.debug("import of %s failed", article.source, exc_info=True)
@@ -294,6 +304,12 @@ class ArticleImporter:
             stored = stored.specific
             previous_ids = [(block.block_type, block.id) for block in stored.body]
             page = stored.get_latest_revision_as_object()
+        elif (legacy := self.imported_before(article, model)) is not None:
+            warnings.append(
+                "found through its old address: the page an earlier import made, now remembered"
+            )
+            previous_ids = [(block.block_type, block.id) for block in legacy.body]
+            page = legacy.get_latest_revision_as_object()
         else:
             page = model(live=False)
             parent = self.parent_for(article)
@@ -336,6 +352,25 @@ class ArticleImporter:
             self.records[identity(article)] = record
             if article.kind == "page":
                 self.menu_orders[record.pk] = article.menu_order
+
+    def imported_before(self, article: ParsedArticle, model: type[Page]) -> Page | None:
+        """A page an import made before identity mapping existed, by its permalink redirect.
+
+        Only the permalink counts (guids and `?p=` links could be shared), and only a page that no
+        other item claims.
+        """
+        if not article.source_url:
+            return None
+        path = Redirect.normalise_path(article.source_url)
+        redirect = (
+            Redirect.objects.filter(old_path=path, site=self.site, redirect_page__isnull=False)
+            .select_related("redirect_page")
+            .first()
+        )
+        if redirect is None or ImportedItem.objects.filter(page=redirect.redirect_page).exists():
+            return None
+        page = redirect.redirect_page.specific
+        return page if isinstance(page, model) else None
 
     def parent_for(self, article: ParsedArticle) -> Page:
         """Articles go under the blog; a page under its imported WordPress parent, else --pages."""

@@ -20,7 +20,6 @@ from django.http import (
 from django.http.request import split_domain_port
 from wagtail.contrib.redirects.models import Redirect
 
-
 # The project's own addresses: an old site's link never points there.
 OWN_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/", "/health/")
 

@@ -738,3 +738,16 @@ def test_an_old_phone_number_that_is_not_the_practices_is_reported(
     settings.save()
     output = run(str(SEED_PAGE), "--parent", "/blog/")
     assert ("the old page's phone number 408-920-1730 is not in the article" in output) is reported
+
+
+def test_an_article_imported_before_the_mapping_is_found_by_its_permalink(tmp_path, blog_index):
+    from tests.blog.factories import make_article
+
+    earlier = make_article(blog_index, title="Imported Earlier", slug="imported-earlier")
+    Redirect.objects.create(
+        old_path="/imported-earlier", site=blog_index.get_site(), redirect_page=earlier
+    )
+    output = run(wxr(tmp_path, item(701, "Imported Earlier", "<p>Now.</p>")), "--parent", "/blog/")
+    assert "Summary: 0 imported, 1 updated" in output
+    assert ImportedItem.objects.get().page_id == earlier.pk
+    assert BlogPage.objects.count() == 1
