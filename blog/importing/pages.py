@@ -234,6 +234,8 @@ class ArticleImporter:
         self.sibling_slugs.clear()
         self.records.clear()
         self.loaded_origins.clear()
+        if self.fetcher is not None:
+            self.fetcher.done.clear()
 
     def fail(self, article: ParsedArticle, outcome: Outcome, exc: Exception) -> None:
         logger.debug("import of %s failed", article.source, exc_info=True)
