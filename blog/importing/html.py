@@ -740,6 +740,9 @@ def read_page(text: str, source: str) -> ParsedArticle:
     if h1 is not None:
         h1.decompose()
     for header in root.find_all("header"):
+        text = clean(header.get_text(" "))
+        if text:
+            article.warn(f"page chrome removed (<header>): {truncate(text, 80)!r}")
         header.decompose()
     for tag in root.find_all(["aside", "div", "section"]):
         if not tag.decomposed and is_cta_box(tag):

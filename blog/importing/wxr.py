@@ -276,12 +276,16 @@ def read_items_one_by_one(payload: bytes, source: str, result: WxrResult, types:
     wrapper = opening.group(0) if opening else b"<rss>"
     header = payload[: payload.find(b"<item")] if b"<item" in payload else b""
     authors: dict[str, ParsedAuthor] = {}
+    base_url = ""
     try:
         channel = fromstring(
             wrapper + header.split(wrapper, 1)[-1] + b"</channel></rss>", forbid_dtd=True
         ).find("channel")
         if channel is not None:
             authors = channel_authors(channel)
+            # The site's address keeps the items' identity the same as in a well-formed file.
+            base_url = clean(text_of(fields(channel), "link"))
+            result.origin = base_url
     except (ParseError, DefusedXmlException):
         pass
     for number, match in enumerate(ITEM.finditer(payload), start=1):
@@ -298,4 +302,4 @@ def read_items_one_by_one(payload: bytes, source: str, result: WxrResult, types:
             continue
         element = item.find("item") if item.tag != "item" else item
         if element is not None:
-            collect(result, read_item(element, source, "", authors, number, None, types))
+            collect(result, read_item(element, source, base_url, authors, number, None, types))
