@@ -410,12 +410,21 @@ def test_word_retention_is_at_least_99_5_percent(tmp_path, blog_index):
     assert total_kept / total_in >= 0.995, (total_kept, total_in)
 
 
-def test_warnings_are_grouped_by_kind_with_counts(tmp_path, blog_index):
+def test_warnings_are_grouped_by_kind_with_counts(tmp_path, blog_index, monkeypatch):
+    from blog.management.commands import import_articles
+
+    monkeypatch.setattr(import_articles, "WARNING_LINES", 2)
     posts = [item(100 + n, f"Deep {n}", f"<h5>Heading {n}</h5><p>Text.</p>") for n in range(3)]
-    output = run(wxr(tmp_path, *posts), "--parent", "/blog/")
+    report_file = tmp_path / "report.txt"
+    output = run(wxr(tmp_path, *posts), "--parent", "/blog/", "--report", str(report_file))
     report = lines(output)
     start = report.index("Warnings by kind:")
     assert report[start + 1] == "  3 x an h… heading was made an h… (articles use h… to h…)"
+    # Beyond the limit the per-article lines go to the report file only.
+    assert not any(line.startswith("  warning Deep") for line in report)
+    assert f"  (3 warnings: one line per article in {report_file})" in report
+    written = report_file.read_text().splitlines()
+    assert "  warning Deep 2: an h5 heading was made an h4 (articles use h2 to h4)" in written
 
 
 # Re-runs ---------------------------------------------------------------------------------------

@@ -138,6 +138,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Let --fetch-images download from private or local addresses",
         )
+        parser.add_argument(
+            "--report",
+            metavar="FILE",
+            help="Also write one line per item and warning to this file (all of them)",
+        )
 
     def handle(self, *args, **options):
         parent = resolve_parent(options["parent"])
@@ -150,6 +155,7 @@ class Command(BaseCommand):
         if images is not None and not images.is_dir():
             raise CommandError(f"{images} is not a folder.")
         self.verbosity = options["verbosity"]
+        self.report_path = options["report"]
         pages_parent = resolve_pages_parent(options["pages"]) if options["pages"] else None
 
         sources = [
@@ -272,13 +278,21 @@ class Command(BaseCommand):
             self.stdout.write("Warnings by kind:")
             for kind, count in kinds.most_common():
                 self.stdout.write(f"  {count} x {kind}")
+        item_lines = [f"  warning {label}: {warning}" for label, warning in warnings]
         if len(warnings) <= WARNING_LINES or self.verbosity >= 2:
-            for label, warning in warnings:
-                self.stdout.write(f"  warning {label}: {warning}")
+            for item_line in item_lines:
+                self.stdout.write(item_line)
         else:
-            self.stdout.write(
-                f"  ({len(warnings)} warnings: run with -v 2 for one line per article)"
-            )
+            where = f"in {self.report_path}" if self.report_path else "with --report FILE or -v 2"
+            self.stdout.write(f"  ({len(warnings)} warnings: one line per article {where})")
+        if self.report_path:
+            skipped = [
+                f"  {o.status} {o.label}: {o.reason}"
+                for o in outcomes
+                if o.status in {"skipped", "left alone"}
+            ]
+            report = [line, *(f"  file {n}: {e}" for n, e in file_errors), *skipped, *item_lines]
+            Path(self.report_path).write_text("\n".join(report) + "\n", encoding="utf-8")
         for source in sources:
             if source.ignored:
                 kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(source.ignored.items()))
