@@ -399,6 +399,7 @@ class ArticleImporter:
             if kind in STANDARD_PAGE_BLOCKS:
                 if kind == "heading" and value["level"] == "h4":
                     value["level"] = "h3"
+                    warnings.append("an h4 heading became h3 (standard pages use h2 and h3)")
                 out.append(block)
                 continue
             if kind == "gallery":
