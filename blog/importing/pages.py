@@ -521,7 +521,9 @@ class ArticleImporter:
             )
             if [c.pk for c in children if c.pk in orders] == [c.pk for c in imported]:
                 continue
-            anchor = None
+            # Pages already there keep their place; the imported ones follow, in menu order.
+            others = [child.pk for child in children if child.pk not in orders]
+            anchor = others[-1] if others else None
             for child in imported:
                 child = Page.objects.get(pk=child.pk)
                 if anchor is None:
