@@ -163,6 +163,7 @@ class ArticleImporter:
         self.guids: dict[str, str] = {}
         self.previous_ids: list[tuple[str, str]] = []
         self.menu_orders: dict[int, int] = {}
+        self.changed_pages: set[int] = set()
         self.options_key = ""
         self.known_authors: dict[str, Author] = {}
         self.sibling_slugs: dict[int, set[str]] = {}
@@ -265,6 +266,8 @@ class ArticleImporter:
         if (edited and self.overwrite) or not (edited or unchanged) or publish:
             return False
         outcome.page, outcome.state = stored, "live" if stored.live else "draft"
+        if article.kind == "page":
+            self.menu_orders[record.pk] = article.menu_order
         if edited:
             outcome.status = "left alone"
             outcome.reason = (
@@ -354,6 +357,7 @@ class ArticleImporter:
             self.records[identity(article)] = record
             if article.kind == "page":
                 self.menu_orders[record.pk] = article.menu_order
+                self.changed_pages.add(page.pk)
 
     def imported_before(self, article: ParsedArticle, model: type[Page]) -> Page | None:
         """A page an import made before identity mapping existed, by its permalink redirect.
@@ -506,12 +510,15 @@ class ArticleImporter:
         return relinked
 
     def order_pages(self) -> None:
-        """Imported WordPress pages take their menu order among their siblings."""
+        """Imported WordPress pages take their menu order among their siblings.
+
+        Only where a page changed in this run: a no-op re-run keeps an editor's own ordering.
+        """
         records = [r for r in self.records.values() if r.kind == "page" and r.page_id]
         orders = {
             r.page_id: order for r in records if (order := self.menu_orders.get(r.pk)) is not None
         }
-        parents = {Page.objects.get(pk=pk).get_parent().pk for pk in orders}
+        parents = {Page.objects.get(pk=pk).get_parent().pk for pk in self.changed_pages}
         for parent_id in parents:
             parent = Page.objects.get(pk=parent_id)
             children = list(parent.get_children())

@@ -582,6 +582,17 @@ def test_pages_import_as_standard_pages_keeping_hierarchy_and_menu_order(tmp_pat
     again = run(site_export(tmp_path), "--parent", "/blog/", "--pages", "/", "--publish")
     assert "Summary: 0 imported, 0 updated, 6 unchanged" in again
 
+    # About moves to the front of the old site's menu: the next run follows.
+    moved = Path(site_export(tmp_path))
+    moved.write_text(
+        moved.read_text().replace(
+            "<wp:menu_order>2</wp:menu_order>", "<wp:menu_order>0</wp:menu_order>"
+        )
+    )
+    output = run(str(moved), "--parent", "/blog/", "--pages", "/", "--publish")
+    assert "Summary: 0 imported, 1 updated, 5 unchanged" in output
+    assert [p.title for p in home.get_children()] == ["Articles", "About", "Fees"]
+
 
 def test_old_query_links_answer_301_for_every_item_even_though_the_home_page_exists(
     client, tmp_path, blog_index
