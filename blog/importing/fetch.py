@@ -74,6 +74,11 @@ class ImageFetcher:
         self.fetched = 0
         self.opener = urllib.request.build_opener(CheckedRedirects(self))
 
+    @property
+    def limit(self) -> str:
+        megabytes = self.max_bytes / 1024 / 1024
+        return f"{megabytes:g} MB" if megabytes >= 1 else f"{self.max_bytes} bytes"
+
     @staticmethod
     def key(url: str) -> str:
         return hashlib.sha256(url.encode()).hexdigest()
@@ -116,7 +121,7 @@ class ImageFetcher:
                     raise Refused(f"{url}: not an image ({kind})")
                 declared = int(response.headers.get("Content-Length") or 0)
                 if declared > self.max_bytes:
-                    raise Refused(f"{url}: larger than {self.max_bytes // 1024 // 1024} MB")
+                    raise Refused(f"{url}: larger than {self.limit}")
                 data = response.read(self.max_bytes + 1)
         except urllib.error.HTTPError as exc:
             raise Refused(f"{url}: the server answered {exc.code}") from exc
@@ -124,7 +129,7 @@ class ImageFetcher:
             reason = getattr(exc, "reason", exc)
             raise Refused(f"{url}: could not be downloaded ({reason})") from exc
         if len(data) > self.max_bytes:
-            raise Refused(f"{url}: larger than {self.max_bytes // 1024 // 1024} MB")
+            raise Refused(f"{url}: larger than {self.limit}")
         Image = get_image_model()
         digest = hash_filelike(io.BytesIO(data))
         image = Image.objects.filter(file_hash=digest).first()

@@ -785,3 +785,17 @@ def test_an_article_imported_before_the_mapping_is_found_by_its_permalink(tmp_pa
     assert "Summary: 0 imported, 1 updated" in output
     assert ImportedItem.objects.get().page_id == earlier.pk
     assert BlogPage.objects.count() == 1
+
+
+def test_fetch_images_size_limit_and_unknown_scheme_are_refused(blog_index, image_server):
+    from blog.importing.fetch import ImageFetcher
+
+    base, _served = image_server
+    small = ImageFetcher(allow_private=True, max_bytes=100)
+    assert small.get(f"{base}/uploads/a.jpg") is None
+    assert small.failures == [f"{base}/uploads/a.jpg: larger than 100 bytes"]
+    fetcher = ImageFetcher(allow_private=True)
+    assert fetcher.get("file:///etc/passwd") is None
+    assert fetcher.failures == ["file:///etc/passwd: only http and https addresses are fetched"]
+    assert fetcher.get(f"{base}/uploads/missing.jpg") is None
+    assert fetcher.failures[-1] == f"{base}/uploads/missing.jpg: the server answered 404"
