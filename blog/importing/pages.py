@@ -164,6 +164,7 @@ class ArticleImporter:
         self.previous_ids: list[tuple[str, str]] = []
         self.menu_orders: dict[int, int] = {}
         self.changed_pages: set[int] = set()
+        self.unclaimed_redirects: bool | None = None
         self.options_key = ""
         self.known_authors: dict[str, Author] = {}
         self.sibling_slugs: dict[int, set[str]] = {}
@@ -366,6 +367,14 @@ class ArticleImporter:
         other item claims.
         """
         if not article.source_url:
+            return None
+        if self.unclaimed_redirects is None:  # one query per run when there are none
+            self.unclaimed_redirects = (
+                Redirect.objects.filter(site=self.site, redirect_page__isnull=False)
+                .exclude(redirect_page__in=ImportedItem.objects.values("page"))
+                .exists()
+            )
+        if not self.unclaimed_redirects:
             return None
         path = Redirect.normalise_path(article.source_url)
         redirect = (
