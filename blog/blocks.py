@@ -11,6 +11,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.headless.representation import snippet_representation
 from home.blocks import (
+    PARAGRAPH_FEATURES,
     BulkChooserMixin,
     CalloutBlock,
     CallToActionBlock,
@@ -18,6 +19,7 @@ from home.blocks import (
     FAQBlock,
     HeadingBlock,
     ImageBlock,
+    ImageChooserBlock,
     KeyPointsBlock,
     ParagraphBlock,
     QuoteBlock,
@@ -68,6 +70,98 @@ class AuthorBioBlock(blocks.StructBlock):
         preview_value = {"heading": "About the author"}
 
 
+# Long articles (and imported ones) use a fourth heading level, superscript, subscript,
+# strikethrough and inline code.
+ARTICLE_PARAGRAPH_FEATURES = [
+    *PARAGRAPH_FEATURES,
+    "superscript",
+    "subscript",
+    "strikethrough",
+    "code",
+]
+
+
+class ArticleHeadingBlock(HeadingBlock):
+    """A section heading in an article: h2 and h3 feed the table of contents, h4 divides further."""
+
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Section (h2)"), ("h3", "Sub-section (h3)"), ("h4", "Minor heading (h4)")],
+        default="h2",
+        help_text="Use h2 for a main section, h3 only directly under an h2, h4 under an h3.",
+    )
+    api_schema = {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string"},
+            "level": {"type": "string", "enum": ["h2", "h3", "h4"]},
+            "anchor": {"type": "string"},
+        },
+        "required": ["text", "level", "anchor"],
+    }
+
+
+class TableBlock(blocks.StructBlock):
+    """A table of plain-text cells (fees, schedules, comparisons), with an optional header row."""
+
+    caption = blocks.CharBlock(required=False, max_length=250, help_text="What the table shows.")
+    header_row = blocks.BooleanBlock(
+        required=False, default=True, help_text="The first row holds column headings."
+    )
+    rows = blocks.ListBlock(
+        blocks.ListBlock(blocks.CharBlock(required=False, max_length=500), label="Row"),
+        help_text="One entry per row; each row lists its cells from left to right.",
+    )
+
+    class Meta:
+        icon = "table"
+        label = "Table"
+        description = "Rows and columns of short text, such as fees or session times."
+        template = "blocks/table.html"
+        preview_value = {
+            "caption": "Session fees",
+            "header_row": True,
+            "rows": [["Session", "Length", "Fee"], ["Individual", "50 minutes", "$180"]],
+        }
+
+
+class CodeBlock(blocks.StructBlock):
+    """Preformatted text shown exactly as written (line breaks and spacing kept)."""
+
+    text = blocks.TextBlock(help_text="Shown in a fixed-width font, line breaks kept.")
+
+    class Meta:
+        icon = "code"
+        label = "Preformatted text"
+        description = "Text whose spacing matters: code, a poem, a worksheet layout."
+        template = "blocks/code.html"
+        preview_value = {"text": "Notice   Name   Need\n  breathe     and   ask"}
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    """One picture of a gallery, with its own alt text and caption."""
+
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(required=False, max_length=250)
+    caption = blocks.CharBlock(required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = "Gallery image"
+
+
+class GalleryBlock(blocks.StructBlock):
+    """Several pictures shown together, each keeping its own caption."""
+
+    images = blocks.ListBlock(GalleryImageBlock(), min_num=1)
+
+    class Meta:
+        icon = "image"
+        label = "Gallery"
+        description = "A set of pictures shown side by side, each with its own caption."
+        template = "blocks/gallery.html"
+        preview_value = {"images": []}
+
+
 # Element ids the article template uses; a heading anchor must not take one of them.
 RESERVED_ANCHORS = {
     "main",
@@ -83,9 +177,12 @@ RESERVED_ANCHORS = {
 class ArticleStreamBlock(blocks.StreamBlock):
     """Everything an article's body can hold; the child names are the API's JSON contract."""
 
-    heading = HeadingBlock()
-    paragraph = ParagraphBlock()
+    heading = ArticleHeadingBlock()
+    paragraph = ParagraphBlock(features=ARTICLE_PARAGRAPH_FEATURES)
     image = ImageBlock()
+    gallery = GalleryBlock()
+    table = TableBlock()
+    code = CodeBlock()
     key_points = KeyPointsBlock()
     steps = StepsBlock()
     quote = QuoteBlock()

@@ -14,7 +14,23 @@ from datetime import datetime
 #   quote       {"text", "who", "source"}
 #   cta         {"heading", "text", "label", "url", "action": "phone" | "booking" | "link"}
 #   embed       {"url"}
-BLOCK_TYPES = ("heading", "paragraph", "key_points", "steps", "image", "quote", "cta", "embed")
+#   table       {"caption", "header": bool, "rows": [[cell text]]}
+#   code        {"text"}
+#   gallery     {"images": [{"src", "alt", "caption"}]}
+#   heading levels 2, 3 or 4
+BLOCK_TYPES = (
+    "heading",
+    "paragraph",
+    "key_points",
+    "steps",
+    "image",
+    "quote",
+    "cta",
+    "embed",
+    "table",
+    "code",
+    "gallery",
+)
 
 
 @dataclass
@@ -50,9 +66,23 @@ class ParsedArticle:
     tags: list[str] = field(default_factory=list)
     author: ParsedAuthor | None = None
     hero_src: str = ""
+    hero_alt: str = ""
     blocks: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skip_reason: str = ""
+    # Identity: where the item comes from (the old site's address, else the file name), what it
+    # is (post, page, html, text) and its id there (the WordPress id, else the URL or file name).
+    origin: str = ""
+    kind: str = "post"
+    source_id: str = ""
+    parent_id: str = ""
+    menu_order: int = 0
+    protected: bool = False
+    # Phone numbers anywhere in the source page (banners and boxes included), to compare with
+    # the practice's own number: calls to action here always use the practice's.
+    phones: list[str] = field(default_factory=list)
+    # A skip that loses content (unreadable item) rather than one meant (trash, empty body).
+    lost: bool = False
 
     @property
     def label(self) -> str:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment
 
 from .article import ParsedArticle
 from .authors import parse_author
-from .normalise import CTA_PHRASE, PHONE, clean, is_chrome_line, make_slug, truncate
+from .normalise import (
+    CTA_PHRASE,
+    PHONE,
+    clean,
+    is_chrome_line,
+    make_slug,
+    phone_numbers,
+    truncate,
+)
 from .richtext import LinkRewriter, inline, inline_nodes, paragraph, plain, tidy
 from .shortcodes import convert as convert_shortcodes
 
@@ -85,6 +92,14 @@ TITLE_SUFFIX = re.compile(r"\s+[-\u2013\u2014|·:]\s+[^-\u2013\u2014|·:]{2,60}$
 YOUTUBE_EMBED = re.compile(r"(?:youtube(?:-nocookie)?\.com/embed/|youtu\.be/)([\w-]{6,})")
 VIMEO_EMBED = re.compile(r"player\.vimeo\.com/video/(\d+)")
 LEAD_TERM = re.compile(r"^\s*(?P<term>[^:]{1,80}?)\s*:\s*$")
+# A line holding only the address of media WordPress would embed (oEmbed providers it knows).
+EMBED_LINE = re.compile(
+    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch|shorts|embed)|youtu\.be/|vimeo\.com/\d"
+    r"|soundcloud\.com/|open\.spotify\.com/|(?:twitter|x)\.com/\w+/status/|ted\.com/talks/"
+    r"|podcasts\.apple\.com/|dailymotion\.com/video/)\S*$",
+    re.IGNORECASE,
+)
+HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 
 
 def tokens(tag: Tag) -> list[str]:
@@ -268,7 +283,9 @@ class BlockBuilder:
         elif name == "table":
             self.table(tag)
         elif name == "pre":
-            self.add_paragraph(escape(tag.get_text()).replace("\n", "<br/>"))
+            text = tag.get_text().strip("\n")
+            if text.strip():
+                self.add({"type": "code", "text": text})
         elif name == "hr":
             self.flush()
         elif name == "form":
@@ -282,7 +299,9 @@ class BlockBuilder:
         text = clean(tag.get_text(" "))
         if not text or (tag.name == "h1" and text == self.title):
             return
-        self.add({"type": "heading", "text": text, "level": 2 if tag.name in {"h1", "h2"} else 3})
+        if tag.name in {"h5", "h6"}:
+            self.article.warn(f"an {tag.name} heading was made an h4 (articles use h2 to h4)")
+        self.add({"type": "heading", "text": text, "level": HEADING_LEVELS[tag.name]})
 
     def images_only(self, tag: Tag) -> bool:
         return bool(tag.find("img")) and not clean(tag.get_text(" "))
@@ -294,6 +313,12 @@ class BlockBuilder:
             return
         if tag.find(BLOCK_TAGS - {"p"}):
             self.walk(tag)
+            return
+        line = clean(tag.get_text(" "))
+        if EMBED_LINE.match(line) and all(
+            child.name == "a" for child in tag.children if isinstance(child, Tag)
+        ):
+            self.add({"type": "embed", "url": line})
             return
         term, rest = self.lead_term(tag)
         last = self.blocks[-1] if self.blocks and not self.pending else None
@@ -338,15 +363,33 @@ class BlockBuilder:
         if not parsed:
             return
         with_terms = sum(1 for term, _ in parsed if term)
-        if tag.name == "ol":
+        nested = any(item.find(["ul", "ol"]) for item in items)
+        # Steps only when the items are steps: two or more, (nearly) all with a lead term
+        # ("<b>Name it:</b> ..."), nothing nested. Any other numbered list stays an ordered list.
+        termed = with_terms and with_terms * 3 >= len(parsed) * 2 and not nested
+        if tag.name == "ol" and termed and len(parsed) >= 2 and with_terms == len(parsed):
             self.add({"type": "steps", "items": [{"title": t, "html": rest} for t, rest in parsed]})
-        elif with_terms and with_terms * 3 >= len(parsed) * 2:
+        elif tag.name == "ul" and termed:
             self.add(
                 {"type": "key_points", "items": [{"term": t, "html": rest} for t, rest in parsed]}
             )
         else:
-            lis = "".join(f"<li>{tidy(inline(item, self.links))}</li>" for item in items)
-            self.pending.append(f"<ul>{lis}</ul>")
+            self.pending.append(self.rich_list(tag))
+
+    def rich_list(self, tag: Tag) -> str:
+        """A list as rich text, nested lists kept inside their item."""
+        lis = []
+        for item in tag.find_all("li", recursive=False):
+            nested = [
+                child
+                for child in item.children
+                if isinstance(child, Tag) and child.name in {"ul", "ol"}
+            ]
+            for child in nested:
+                child.extract()
+            inner = tidy(inline(item, self.links))
+            lis.append(f"<li>{inner}{''.join(self.rich_list(child) for child in nested)}</li>")
+        return f"<{tag.name}>{''.join(lis)}</{tag.name}>"
 
     def quote(self, tag: Tag) -> None:
         who = source = ""
@@ -371,6 +414,20 @@ class BlockBuilder:
         if "import-embed" in tokens(tag):
             self.add({"type": "embed", "url": tag.get("data-url", "")})
             return
+        if "wp-block-embed" in tokens(tag) or any(
+            t.startswith("wp-block-embed") for t in tokens(tag)
+        ):
+            url = clean(tag.get_text(" ")).split(" ")[0]
+            if url.startswith(("http://", "https://")):
+                self.add({"type": "embed", "url": url})
+                return
+        if "wp-block-table" in tokens(tag) and tag.find("table") is not None:
+            self.table(tag.find("table"), tag.find("figcaption"))
+            return
+        inner_figures = tag.find_all("figure")
+        if "wp-block-gallery" in tokens(tag) or len(inner_figures) > 1:
+            self.gallery(tag)
+            return
         if tag.find("blockquote"):
             self.quote(tag.find("blockquote"))
             return
@@ -386,6 +443,28 @@ class BlockBuilder:
             return
         for image in images:
             self.image(image, caption_text)
+
+    def gallery(self, tag: Tag) -> None:
+        """A gallery: each image with the caption of its own figure (never the first one's)."""
+        pictures = []
+        for image in tag.find_all("img"):
+            src = image.get("src") or image.get("data-src") or ""
+            if not src or src.startswith("data:"):
+                continue
+            own = image.find_parent(["figure", "li"])
+            caption = own.find("figcaption") if own is not None and own is not tag else None
+            pictures.append(
+                {
+                    "src": urljoin(self.links.base_url, src) if self.links.base_url else src,
+                    "alt": clean(image.get("alt") or ""),
+                    "caption": clean(caption.get_text(" ")) if caption else "",
+                }
+            )
+        outer = tag.find("figcaption", recursive=False)
+        if outer is not None and clean(outer.get_text(" ")):
+            self.add_paragraph(inline(outer, self.links))
+        if pictures:
+            self.add({"type": "gallery", "images": pictures})
 
     def image(self, tag: Tag, caption: str = "") -> None:
         src = tag.get("src") or tag.get("data-src") or tag.get("data-lazy-src") or ""
@@ -409,16 +488,31 @@ class BlockBuilder:
             host = urlsplit(src).netloc or "an unknown source"
             self.article.warn(f"embedded {tag.name} from {host} left out")
 
-    def table(self, tag: Tag) -> None:
+    def table(self, tag: Tag, caption: Tag | None = None) -> None:
         rows = []
+        first = tag.find("tr")
+        header = first is not None and all(
+            cell.name == "th" for cell in first.find_all(["th", "td"])
+        )
         for row in tag.find_all("tr"):
-            cells = [tidy(inline(cell, self.links)) for cell in row.find_all(["th", "td"])]
+            cells = [clean(cell.get_text(" ")) for cell in row.find_all(["th", "td"])]
             if any(cells):
-                rows.append(" | ".join(cells))
-        for row in rows:
-            self.add_paragraph(row)
-        if rows:
-            self.article.warn("a table was turned into plain paragraphs")
+                rows.append(cells)
+        if not rows:
+            return
+        width = max(len(row) for row in rows)
+        rows = [row + [""] * (width - len(row)) for row in rows]
+        caption = caption or tag.find("caption")
+        if any(cell.find("a") for cell in tag.find_all(["th", "td"])):
+            self.article.warn("a table's links were kept as text (table cells hold plain text)")
+        self.add(
+            {
+                "type": "table",
+                "caption": clean(caption.get_text(" ")) if caption else "",
+                "header": header,
+                "rows": rows,
+            }
+        )
 
     def definitions(self, tag: Tag) -> None:
         items = []
@@ -498,8 +592,10 @@ def cta_from_box(tag: Tag, links: LinkRewriter) -> dict:
         action = "booking"
     else:
         action = "link"
+    phone = PHONE.search(unquote(href) if href.startswith("tel:") else clean(tag.get_text(" ")))
     return {
         "type": "cta",
+        "phone": phone.group(0) if phone else "",
         "heading": clean(heading.get_text(" ")) if heading else "",
         "text": " ".join(texts),
         "label": clean(button.get_text(" ")) if button is not None else "",
@@ -531,40 +627,61 @@ def author_from_box(box: Tag, base_url: str):
     return parse_author(name, paragraphs, src, image.get("alt", "") if image else "")
 
 
-def remove_chrome(root: Tag) -> None:
-    for tag in root.find_all(CHROME_TAGS):
+def remove_chrome(root: Tag, article: ParsedArticle) -> None:
+    """Saved HTML pages only: drop the old site's frame, each removal reported on the article."""
+
+    def drop(tag: Tag, why: str) -> None:
+        text = clean(tag.get_text(" "))
+        if text:
+            article.warn(f"page chrome removed ({why}): {truncate(text, 80)!r}")
         tag.decompose()
+
+    for tag in root.find_all(CHROME_TAGS):
+        if not tag.decomposed:
+            drop(tag, f"<{tag.name}>")
     for tag in root.find_all(True):
         if tag.decomposed:
             continue
         if tag.name == "aside" or has_token(tag, CHROME_CLASS):
-            tag.decompose()
+            drop(tag, "aside" if tag.name == "aside" else "site frame")
     for tag in root.find_all(["p", "div", "ul", "li", "span", "small"]):
         if tag.decomposed or tag.find(HEADINGS):
             continue
         text = clean(tag.get_text(" "))
         if text and is_chrome_line(text):
-            tag.decompose()
+            drop(tag, "footer line")
 
 
-def strip_comments_and_code(soup: BeautifulSoup) -> None:
+def strip_comments_and_code(soup: BeautifulSoup, article: ParsedArticle | None = None) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(REMOVE_TAGS):
-        if tag.name == "link" or tag.name == "meta":
+        if tag.decomposed or tag.name == "link" or tag.name == "meta":
             continue
+        if article is not None and tag.name in {
+            "script",
+            "button",
+            "input",
+            "template",
+            "noscript",
+        }:
+            article.warn(f"a <{tag.name}> was removed (pages here run no code from content)")
         tag.decompose()
 
 
-def read_body(html: str, article: ParsedArticle, base_url: str = "") -> None:
-    """A post body (WordPress content or a fragment) into the article's blocks."""
-    html, warnings = convert_shortcodes(html)
+def read_body(
+    html: str, article: ParsedArticle, base_url: str = "", attachments: dict | None = None
+) -> None:
+    """A post body (WordPress content or a fragment) into the article's blocks.
+
+    A post body is all content: the page-chrome rules of saved pages never run on it.
+    """
+    html, warnings = convert_shortcodes(html, attachments)
     for warning in warnings:
         article.warn(warning)
     warn_if_malformed(html, article)
     soup = BeautifulSoup(autop(html), "html.parser")
-    strip_comments_and_code(soup)
-    remove_chrome(soup)
+    strip_comments_and_code(soup, article)
     builder = BlockBuilder(article, LinkRewriter(base_url))
     builder.walk(soup)
     builder.flush()
@@ -583,6 +700,7 @@ def read_page(text: str, source: str) -> ParsedArticle:
         article.skip_reason = "no HTML elements found"
         return article
     strip_comments_and_code(soup)
+    article.phones = phone_numbers(soup.get_text(" "))
     canonical = soup.find("link", rel="canonical")
     article.source_url = clean(canonical.get("href", "")) if canonical else ""
     article.source_url = article.source_url or meta(soup, "og:url")
@@ -622,6 +740,9 @@ def read_page(text: str, source: str) -> ParsedArticle:
     if h1 is not None:
         h1.decompose()
     for header in root.find_all("header"):
+        text = clean(header.get_text(" "))
+        if text:
+            article.warn(f"page chrome removed (<header>): {truncate(text, 80)!r}")
         header.decompose()
     for tag in root.find_all(["aside", "div", "section"]):
         if not tag.decomposed and is_cta_box(tag):
@@ -629,7 +750,7 @@ def read_page(text: str, source: str) -> ParsedArticle:
             placeholder["data-index"] = str(len(builder.ctas))
             builder.ctas.append(cta_from_box(tag, links))
             tag.replace_with(placeholder)
-    remove_chrome(root)
+    remove_chrome(root, article)
     builder.walk(root)
     builder.flush()
     finish(article)

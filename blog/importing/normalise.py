@@ -6,6 +6,7 @@ import codecs
 import re
 import unicodedata
 
+from django.conf import settings
 from django.utils.text import slugify
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -98,10 +99,20 @@ def clean_keep_lines(text: str) -> str:
 
 
 def make_slug(text: str, max_length: int = 80) -> str:
-    slug = slugify(text)[:max_length].strip("-")
-    if len(slugify(text)) > max_length and "-" in slug:
+    """A URL slug that keeps letters of every script (Wagtail allows unicode slugs)."""
+    full = slugify(text, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+    slug = full[:max_length].strip("-")
+    if len(full) > max_length and "-" in slug:
         slug = slug.rsplit("-", 1)[0]
     return slug
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The distinct phone numbers in `text`, as first written."""
+    found: dict[str, str] = {}
+    for match in PHONE.finditer(text):
+        found.setdefault(re.sub(r"\D", "", match.group(0))[-10:], match.group(0))
+    return list(found.values())
 
 
 def is_social_line(text: str) -> bool:

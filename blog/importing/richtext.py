@@ -13,6 +13,8 @@ from .normalise import SPACES, clean
 
 BOLD = {"b", "strong"}
 ITALIC = {"i", "em", "cite", "dfn"}
+# Inline formatting kept as rich text features (superscript, subscript, strikethrough, code).
+KEPT_INLINE = {"sup": "sup", "sub": "sub", "s": "s", "del": "s", "strike": "s", "code": "code"}
 DROP = {"script", "style", "noscript", "template", "svg", "button", "input", "select", "textarea"}
 BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|figure)\b[^>]*>", re.I)
 BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]]")
@@ -67,6 +69,8 @@ def inline_nodes(nodes, links: LinkRewriter) -> str:
             out.append(wrap("b", inner))
         elif child.name in ITALIC:
             out.append(wrap("i", inner))
+        elif child.name in KEPT_INLINE:
+            out.append(wrap(KEPT_INLINE[child.name], inner))
         elif child.name == "a":
             href = links(child.get("href", ""))
             out.append(f'<a href="{escape(href)}">{inner}</a>' if href else inner)

@@ -41,7 +41,24 @@ def is_shortcode(text: str, match: re.Match) -> bool:
     )
 
 
-def convert(text: str) -> tuple[str, list[str]]:
+def gallery(ids: str, attachments: dict) -> str:
+    """`[gallery ids="1,2"]` as a gallery figure: each attachment with its own caption."""
+    figures = []
+    for post_id in (part.strip() for part in ids.split(",")):
+        found = attachments.get(post_id)
+        if found is None:
+            continue
+        caption = f"<figcaption>{escape(found.caption)}</figcaption>" if found.caption else ""
+        figures.append(
+            f'<figure class="wp-block-image"><img src="{escape(found.url)}" '
+            f'alt="{escape(found.alt)}"/>{caption}</figure>'
+        )
+    if not figures:
+        return ""
+    return f'<figure class="wp-block-gallery">{"".join(figures)}</figure>'
+
+
+def convert(text: str, attachments: dict | None = None) -> tuple[str, list[str]]:
     """Replace shortcodes in an HTML body; returns the new body and one warning per kind removed."""
     warnings: list[str] = []
     removed: dict[str, int] = {}
@@ -73,6 +90,8 @@ def convert(text: str) -> tuple[str, list[str]]:
                 )
             else:
                 out.append(inner)
+        elif lowered == "gallery" and (found := gallery(attrs.get("ids", ""), attachments or {})):
+            out.append(found)
         elif lowered in {"embed", "youtube", "vimeo"}:
             url = (inner or attrs.get("url", "") or attrs.get("src", "")).strip()
             if EMBEDDABLE.match(url) or url.startswith("https://"):
@@ -82,7 +101,7 @@ def convert(text: str) -> tuple[str, list[str]]:
         else:
             removed[name] = removed.get(name, 0) + 1
             if end:
-                out.append(convert(inner)[0])
+                out.append(convert(inner, attachments)[0])
     for name, count in removed.items():
         times = f" ({count} times)" if count > 1 else ""
         warnings.append(f"unknown shortcode [{name}] removed{times}")

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .article import ParsedArticle
 from .html import autop, read_page
@@ -29,6 +30,8 @@ class SourceResult:
     articles: list[ParsedArticle] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)
+    attachments: dict = field(default_factory=dict)
+    origin: str = ""
 
 
 def detect_kind(path: Path, head: bytes = b"") -> str:
@@ -52,7 +55,8 @@ def is_binary(data: bytes) -> bool:
     return b"\x00" in sample or controls > len(sample) // 20
 
 
-def parse_path(path: Path | str) -> SourceResult:
+def parse_path(path: Path | str, pages: bool = False) -> SourceResult:
+    """One source file read into articles (and WordPress pages when `pages`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -68,12 +72,16 @@ def parse_path(path: Path | str) -> SourceResult:
     kind = detect_kind(path, data)
     result = SourceResult(path, kind)
     if is_binary(data):
-        article = ParsedArticle(source=str(path), skip_reason="a binary file, not an article")
+        article = ParsedArticle(
+            source=str(path), skip_reason="a binary file, not an article: refused", lost=True
+        )
         result.articles.append(article)
         return result
     if kind == "wxr":
-        wxr = read_wxr(data, str(path))
+        wxr = read_wxr(data, str(path), pages=pages)
         result.articles, result.errors, result.ignored = wxr.articles, wxr.errors, wxr.ignored
+        result.attachments = wxr.attachments
+        result.origin = wxr.origin or path.name
         return result
     text, warnings = decode(data)
     if kind == "html":
@@ -84,6 +92,9 @@ def parse_path(path: Path | str) -> SourceResult:
         article = read_text(text, str(path), stem=path.stem)
     for warning in warnings:
         article.warn(warning)
+    article.kind = kind
+    article.origin = urlsplit(article.source_url).netloc or "files"
+    article.source_id = article.source_url or path.name
     if not article.title and not article.skip_reason:
         article.title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
         article.warn("no title found: the file name was used")

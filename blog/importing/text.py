@@ -16,6 +16,8 @@ from .normalise import (
     clean_keep_lines,
     is_chrome_line,
     make_slug,
+    phone_numbers,
+    truncate,
 )
 from .richtext import text_to_inline
 
@@ -173,6 +175,7 @@ def author_at(parts: list[Chunk], index: int) -> bool:
 def read_text(text: str, source: str, stem: str = "") -> ParsedArticle:
     """Read a plain-text article: title, headings, lists, steps, CTA box, author box."""
     article = ParsedArticle(source=source)
+    article.phones = phone_numbers(text)
     parts = chunks(text)
     if not parts:
         article.skip_reason = "the file is empty"
@@ -188,7 +191,13 @@ def read_text(text: str, source: str, stem: str = "") -> ParsedArticle:
         chunk = parts[index]
         index += 1
         lines = [line for line in chunk.lines if not is_chrome_line(line)]
+        for line in chunk.lines:
+            if is_chrome_line(line):
+                article.warn(f"page chrome removed (footer line): {truncate(line, 80)!r}")
         if any(COPYRIGHT.search(line) for line in chunk.lines if is_chrome_line(line)):
+            rest = sum(len(part.lines) for part in parts[index:])
+            if rest:
+                article.warn(f"page chrome removed: {rest} lines after the copyright line")
             break
         if not lines:
             continue
@@ -267,6 +276,7 @@ def cta_from_lines(lines: list[str], heading: str) -> dict:
     ]
     return {
         "type": "cta",
+        "phone": clean(phone),
         "heading": heading,
         "text": " ".join(text),
         "label": label,

@@ -1,5 +1,6 @@
 """Articles: the blog index, the article page, authors, categories and tags."""
 
+from .importing import ImportedItem
 from .pages import (
     ARTICLES_PER_PAGE,
     BlogIndexPage,
@@ -21,5 +22,6 @@ __all__ = [
     "BlogPageAuthor",
     "BlogPageRelated",
     "BlogPageTag",
+    "ImportedItem",
     "article_listing",
 ]

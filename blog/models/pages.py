@@ -416,7 +416,8 @@ class BlogPage(PracticePage):
                 "level": block.value["level"],
             }
             for block in self.body
-            if block.block_type == "heading"
+            # h4 headings divide a section further; the contents list h2 and h3 only.
+            if block.block_type == "heading" and block.value["level"] in {"h2", "h3"}
         ]
 
     def faq_questions(self) -> list[dict[str, Any]]:

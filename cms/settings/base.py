@@ -170,6 +170,8 @@ MIDDLEWARE = [
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
     # NUL and lone surrogates in the path, query or a form field: a 400 that says why.
     "cms.serving.input.RejectUnusableInputMiddleware",
+    # Old links with a query string (/?p=ID) answer their Redirect before the cache and views.
+    "cms.serving.redirects.QueryStringRedirectMiddleware",
     # API and public HTML from the content cache skip sessions, auth and the view
     # (cms/serving/cache.py).
     "cms.serving.cache.ContentCacheMiddleware",
@@ -217,6 +219,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that hangs must not hang a request: fail connecting after 3 s.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The dev server and an import write at the same time: each transaction takes the write lock
+    # when it starts and waits up to 20 s for it, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -499,7 +507,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Imported articles keep their own script in their address (/blog/café-et-thé/).
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
 
 # Logging: lead data never goes into a log line (see leads/); request bodies are never logged.
 

@@ -170,6 +170,9 @@ def body_blocks(
         ),
         ("author_bio", {"author": author.pk, "heading": "About the author"}),
         ("consultation_form", {"heading": "Ask", "intro": ""}),
+        ("table", {"caption": "Fees", "header_row": True, "rows": [["Session", "Fee"]]}),
+        ("code", {"text": "kept  as\nwritten"}),
+        ("gallery", {"images": [{"image": image.pk, "alt_text": "Two chairs", "caption": "A"}]}),
     ]
     if kinds:
         kinds = [(kind, value) for kind, value in kinds_all if kind in set(kinds)]

@@ -60,7 +60,7 @@ def test_every_demo_article_is_frontend_ready(client, validator, demo_content):
 
 
 def test_article_with_every_block_type(client, site_content, validator):
-    article = make_article(site_content["index"], blocks=13, shared=site_content["shared"])
+    article = make_article(site_content["index"], blocks=16, shared=site_content["shared"])
     data = _detail(client, article.pk)
     _assert_frontend_ready(data)
     types = [block["type"] for block in data["body"]]

@@ -148,6 +148,15 @@ def every_block(image, cta, author, page=None) -> list[tuple[str, object]]:
         ("cta", {"snippet": cta.pk}),
         ("author_bio", {"author": author.pk, "heading": "About the author"}),
         ("consultation_form", {"heading": "Ask us", "intro": "Free."}),
+        (
+            "table",
+            {"caption": "Fees", "header_row": True, "rows": [["Session", "Fee"], ["One", "$1"]]},
+        ),
+        ("code", {"text": "two  spaces\nkept"}),
+        (
+            "gallery",
+            {"images": [{"image": image.pk, "alt_text": "A calm room", "caption": "Room"}]},
+        ),
     ]
 
 

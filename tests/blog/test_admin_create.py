@@ -127,6 +127,31 @@ def article_post_data(content, **overrides):
             ),
             ("author_bio", {"author": str(content["author"].pk), "heading": "Written by"}),
             ("consultation_form", {"heading": "Ask for a consultation", "intro": "It is free."}),
+            (
+                "table",
+                {
+                    "caption": "Session fees",
+                    "header_row": "on",
+                    "rows": list_block(
+                        [list_block(["Session", "Fee"]), list_block(["Couples", "$220"])]
+                    ),
+                },
+            ),
+            ("code", {"text": "Notice   Name\n  Need"}),
+            (
+                "gallery",
+                {
+                    "images": list_block(
+                        [
+                            {
+                                "image": str(content["image"].pk),
+                                "alt_text": "Garden bench",
+                                "caption": "The garden",
+                            }
+                        ]
+                    )
+                },
+            ),
         ]
     )
     data = nested_form_data(
@@ -166,7 +191,7 @@ def test_editor_creates_and_publishes_an_article_with_every_block(admin_client, 
     assert page.live
     assert [child.block_type for child in page.body] == [
         "heading", "paragraph", "image", "key_points", "steps", "quote", "callout", "embed",
-        "faq", "cta", "author_bio", "consultation_form",
+        "faq", "cta", "author_bio", "consultation_form", "table", "code", "gallery",
     ]  # fmt: skip
     assert set(BlogPage.body.field.stream_block.child_blocks) == {
         child.block_type for child in page.body
@@ -189,6 +214,9 @@ def test_editor_creates_and_publishes_an_article_with_every_block(admin_client, 
     assert "Written by" in html and content["author"].license_number in html
     assert "Ask for a consultation" in html
     assert "Betrayal trauma" in html and "betrayal" in html
+    assert "<caption>Session fees</caption>" in html and "<td>$220</td>" in html
+    assert "Notice   Name\n  Need</code></pre>" in html
+    assert 'alt="Garden bench"' in html and "The garden" in html
 
 
 def body_errors(response) -> str:

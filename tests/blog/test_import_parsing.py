@@ -113,24 +113,32 @@ def test_entities_and_no_break_spaces_are_normalised():
 
 
 def test_lists_map_by_shape():
+    """Steps only when every item of a numbered list leads with a term; else an ordered list."""
     article = ParsedArticle(source="body")
     read_body(
         "<ul><li><strong>Sleep:</strong> short nights</li><li><b>Mood</b>: low</li></ul>"
         "<ul><li>plain one</li><li>plain two</li></ul>"
         "<ol><li>first thing</li><li>second thing</li></ol>"
-        "<blockquote><p>Words worth keeping.</p><cite>A. Person, A Book</cite></blockquote>",
+        "<blockquote><p>Words worth keeping.</p><cite>A. Person, A Book</cite></blockquote>"
+        "<ol><li><b>Pause:</b> breathe first</li><li><b>Name it:</b> say what you feel</li></ol>",
         article,
     )
-    assert [b["type"] for b in article.blocks] == ["key_points", "paragraph", "steps", "quote"]
+    assert [b["type"] for b in article.blocks] == ["key_points", "paragraph", "quote", "steps"]
     assert [i["term"] for i in article.blocks[0]["items"]] == ["Sleep", "Mood"]
-    assert article.blocks[1]["html"] == "<ul><li>plain one</li><li>plain two</li></ul>"
-    assert [i["html"] for i in article.blocks[2]["items"]] == ["first thing", "second thing"]
-    assert article.blocks[3] == {
+    assert article.blocks[1]["html"] == (
+        "<ul><li>plain one</li><li>plain two</li></ul>"
+        "<ol><li>first thing</li><li>second thing</li></ol>"
+    )
+    assert article.blocks[2] == {
         "type": "quote",
         "text": "Words worth keeping.",
         "who": "A. Person",
         "source": "A Book",
     }
+    assert [(i["title"], i["html"]) for i in article.blocks[3]["items"]] == [
+        ("Pause", "breathe first"),
+        ("Name it", "say what you feel"),
+    ]
 
 
 def test_links_to_the_old_site_become_relative_and_scripts_are_dropped():

@@ -237,6 +237,10 @@ def test_article_body_api_representation_expands_images_snippets_and_rich_text(i
     assert bio["license"]["number"] == "LMFT 000777"
     assert bio["headshot"]["renditions"]["small"]["url"]
     assert by_type["paragraph"] == "<p>A paragraph of body text.</p>"
+    assert by_type["table"]["rows"] == [["Session", "Fee"], ["One", "$1"]]
+    assert by_type["code"] == {"text": "two  spaces\nkept"}
+    assert by_type["gallery"]["images"][0]["image"]["url"].startswith("/")
+    assert by_type["gallery"]["images"][0]["caption"] == "Room"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,66 @@
+"""Old links with a query string (`/?p=1724`, `/?page_id=7`) answer their redirect, even where
+the path itself exists.
+
+Wagtail's `RedirectMiddleware` acts only on 404s, so `/?p=1724` would serve the home page with
+200. A `Redirect` whose `old_path` carries a query string (stored as `Redirect.normalise_path`
+stores it: parameters sorted) is answered here, before the content cache and the view. A request
+without a query string costs nothing; one with a query string costs one indexed lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.http.request import split_domain_port
+from wagtail.contrib.redirects.models import Redirect
+
+# The project's own addresses: an old site's link never points there.
+OWN_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/", "/health/")
+
+
+def query_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The redirect response for this request's path and query string, or None."""
+    if not request.META.get("QUERY_STRING") or request.method not in {"GET", "HEAD"}:
+        return None
+    if request.path_info.startswith(OWN_PREFIXES):
+        return None
+    path = Redirect.normalise_path(request.get_full_path())
+    if "?" not in path or len(path) > 255:
+        return None
+    host = split_domain_port(request._get_raw_host())[0].lower()
+    found = list(
+        Redirect.objects.filter(old_path=path).select_related("site", "redirect_page")[:20]
+    )
+    # A row for this host wins over one for every site; rows for other hosts never answer.
+    mine = [r for r in found if r.site is not None and r.site.hostname.lower() == host]
+    redirect = (mine or [r for r in found if r.site is None] or [None])[0]
+    if redirect is None and len(found) == 1 and found[0].site and found[0].site.is_default_site:
+        redirect = found[0]
+    if redirect is None:
+        return None
+    if redirect.redirect_page is not None:
+        link = redirect.redirect_page.get_url(request)
+    else:
+        link = redirect.redirect_link
+    if not link:
+        return None
+    response_class = (
+        HttpResponsePermanentRedirect if redirect.is_permanent else HttpResponseRedirect
+    )
+    return response_class(link)
+
+
+class QueryStringRedirectMiddleware:
+    """Answers redirects whose old address includes a query string, ahead of cache and views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return query_redirect(request) or self.get_response(request)
