@@ -12,7 +12,7 @@ from cms.headless.viewsets import (
     RedirectsAPIViewSet,
 )
 from home.api import CallToActionAPIViewSet, PracticeAPIViewSet
-from leads.api import lead_intake_operation
+from leads.api import consultation_form_operation, lead_intake_operation
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ArticlePagesAPIViewSet)
@@ -27,4 +27,5 @@ api_router.register_endpoint("redirects", RedirectsAPIViewSet)
 
 
 register_operation("leads/", lead_intake_operation)
+register_operation("forms/consultation/", consultation_form_operation)
 register_operation("ping/", ping_operation)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .fields import QUERY_FIELDS
-from .forms import LeadForm
+from .forms import FORM_TEXT, LeadForm
 from .services import (
     IntakeUnavailable,
     RateLimited,
@@ -61,6 +61,7 @@ def consultation_form_context(
         "recaptcha_version": settings.RECAPTCHA_VERSION,
         "recaptcha_public_key": settings.RECAPTCHA_PUBLIC_KEY,
         "visible_fields": [form[name] for name in LeadForm.visible_fields_order],
+        "text": FORM_TEXT,
     }
 
 
@@ -102,7 +103,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 def consultation(request: HttpRequest) -> HttpResponse:
     """The form's POST target (and its standalone page): validate, store, then say thank you."""
     if request.method == "GET":
-        context = consultation_form_context(request, heading="Request a free consultation")
+        context = consultation_form_context(request, heading=FORM_TEXT["heading"])
         return render(request, "leads/consultation.html", context)
 
     data = request.POST.copy()
@@ -127,4 +128,4 @@ def consultation(request: HttpRequest) -> HttpResponse:
 
 def thanks(request: HttpRequest) -> HttpResponse:
     """The thank-you state: nothing personal in the URL or on the page."""
-    return render(request, "leads/thanks.html")
+    return render(request, "leads/thanks.html", {"text": FORM_TEXT})
