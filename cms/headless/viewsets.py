@@ -34,13 +34,14 @@ from wagtail.models import CollectionViewRestriction, Page
 
 from cms.headless.fields import IMAGE_SCHEMA, SchemaField
 from cms.headless.openapi import (
-    GENERIC_PAGE_SCHEMA,
     JSON,
     PAGE_FILTER_PARAMS,
     OpenAPIDescribed,
     _param,
     endpoint_paths,
+    page_listing_schema,
     page_schema,
+    page_union,
     public_page_models,
 )
 from cms.headless.preview import PreviewError, load_preview
@@ -154,6 +155,17 @@ _BUILT_FIELDS: dict[tuple, tuple] = {}
 
 class PageSerializer(WagtailPageSerializer):
     parent = ParentField(read_only=True)
+
+    def to_representation(self, instance):
+        """Wagtail's page, with its type also at the top (`type`, next to `id`), so a typed
+        client narrows the page on one property; `meta.type` stays. `id` and `type` are always
+        there, whatever `fields` drops."""
+        data = super().to_representation(instance)
+        model = instance.specific_class or type(instance)
+        data.pop("id", None)
+        ordered = {"id": instance.pk, "type": f"{model._meta.app_label}.{model.__name__}"}
+        ordered.update(data)
+        return ordered
 
     def build_field(self, field_name, info, model_class, nested_depth):
         """DRF works out each model field's serializer field for every serializer instance; for
@@ -335,12 +347,17 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
 
     @classmethod
     def openapi_describe(cls, schemas: dict[str, JSON]):
-        branches = []
+        details, items = {}, {}
         for model in public_page_models():
-            schemas[f"{model.__name__}"] = page_schema(model)
-            branches.append({"$ref": f"#/components/schemas/{model.__name__}"})
-        schemas["Page"] = GENERIC_PAGE_SCHEMA
-        item = {"anyOf": [*branches, {"$ref": "#/components/schemas/Page"}]}
+            name = model.__name__
+            schemas[name] = page_schema(model)
+            schemas[f"{name}ListItem"] = page_listing_schema(model, cls.detail_only_fields)
+            details[model._meta.label] = name
+            items[model._meta.label] = f"{name}ListItem"
+        schemas["PageDetail"] = page_union(details)
+        schemas["PageListItem"] = page_union(items)
+        item = {"$ref": "#/components/schemas/PageListItem"}
+        detail = {"$ref": "#/components/schemas/PageDetail"}
         schemas["RedirectFollowed"] = FOLLOWED_SCHEMA
         find = [
             _param(
@@ -361,7 +378,7 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
             else param
             for param in PAGE_FILTER_PARAMS
         ]
-        return item, item, params, find
+        return item, detail, params, find
 
 
 class RedirectsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
@@ -461,6 +478,19 @@ class RedirectsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 # Images and documents -------------------------------------------------------------------------
 
 
+def _object_meta(extra: JSON) -> JSON:
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "detail_url": {"type": "string"},
+            **extra,
+        },
+        "required": ["type", "detail_url"],
+        "additionalProperties": False,
+    }
+
+
 def _public_collections_only(queryset: QuerySet) -> QuerySet:
     restricted = CollectionViewRestriction.objects.values_list("collection_id", flat=True)
     return queryset.exclude(collection__in=list(restricted))
@@ -493,12 +523,14 @@ class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
-                "meta": {"type": "object"},
+                "meta": _object_meta({"tags": {"type": "array", "items": {"type": "string"}}}),
                 "title": {"type": "string"},
                 "width": {"type": "integer"},
                 "height": {"type": "integer"},
                 "image": {"$ref": "#/components/schemas/Image"},
             },
+            "required": ["id", "meta", "title", "image"],
+            "additionalProperties": False,
         }
         schemas["ImageItem"] = item
         ref = {"$ref": "#/components/schemas/ImageItem"}
@@ -536,10 +568,17 @@ class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
-                "meta": {"type": "object"},
+                "meta": _object_meta(
+                    {
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "download_url": {"type": "string"},
+                    }
+                ),
                 "title": {"type": "string"},
                 "download_url": {"type": "string"},
             },
+            "required": ["id", "meta", "title", "download_url"],
+            "additionalProperties": False,
         }
         schemas["Document"] = item
         ref = {"$ref": "#/components/schemas/Document"}
@@ -633,14 +672,7 @@ class PreviewAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "200": {
                 "description": "The draft.",
                 "content": {
-                    "application/json": {
-                        "schema": {
-                            "anyOf": [
-                                {"$ref": f"#/components/schemas/{model.__name__}"}
-                                for model in public_page_models()
-                            ]
-                        }
-                    }
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PageDetail"}}
                 },
             },
             **{code: paths[base + "{id}/"]["get"]["responses"][code] for code in ("400", "404")},
