@@ -85,6 +85,11 @@ def _authors_by_id(ids: list[int]) -> dict[int, Author]:
     )
 
 
+def load_card_authors(pages: list[BlogPage]) -> None:
+    """The authors of many cards (articles from `article_listing`) in one batch, not per card."""
+    _authors_by_id([link.author_id for page in pages for link in page.article_authors.all()])
+
+
 def _relations_sql(count: int) -> str:
     """One statement over the four link tables (written out: the ORM took longer to build the
     UNION than the database took to run it)."""
@@ -317,7 +322,12 @@ class BlogPage(PracticePage):
         APIField("date_published"),
         APIField("last_reviewed"),
         APIField("reading_minutes"),
-        APIField("table_of_contents", serializer=computed_field(TOC_SCHEMA)),
+        APIField("show_table_of_contents"),
+        APIField("show_author_bios"),
+        APIField(
+            "table_of_contents",
+            serializer=computed_field(TOC_SCHEMA, source="shown_table_of_contents"),
+        ),
         APIField("related_articles", serializer=related_articles_field()),
         *PracticePage.api_fields,
     ]
@@ -419,6 +429,10 @@ class BlogPage(PracticePage):
             if block.block_type == "heading"
         ]
 
+    def shown_table_of_contents(self) -> list[dict[str, str]]:
+        """The table of contents as the page shows it: empty when the editor turned it off."""
+        return self.table_of_contents() if self.show_table_of_contents else []
+
     def faq_questions(self) -> list[dict[str, Any]]:
         questions: list[dict[str, Any]] = []
         for block in self.body:
@@ -436,7 +450,7 @@ class BlogPage(PracticePage):
         context["categories"] = categories
         context["tags"] = self.get_tags()
         context["related_articles"] = self.get_related_articles(categories)
-        context["toc"] = self.table_of_contents() if self.show_table_of_contents else []
+        context["toc"] = self.shown_table_of_contents()
         context["index_url"] = memoized(("parent_url", self.path), self._parent_url)
         return context
 

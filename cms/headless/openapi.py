@@ -262,6 +262,11 @@ _META_PROPERTIES: JSON = {
     "seo_title": {"type": "string"},
     "search_description": {"type": "string"},
     "first_published_at": {"type": ["string", "null"], "format": "date-time"},
+    "last_published_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "When the public version was published: the page's last-modified time.",
+    },
     "alias_of": {"type": "null"},
     "parent": {"anyOf": [{"$ref": "#/components/schemas/ParentPage"}, {"type": "null"}]},
     "locale": {"type": "string", "description": "Listed with `fields=*` only."},
@@ -279,7 +284,14 @@ PAGE_META_SCHEMA: JSON = {
 PAGE_LISTING_META_SCHEMA: JSON = {
     "type": "object",
     "properties": _META_PROPERTIES,
-    "required": ["type", "detail_url", "html_url", "slug", "first_published_at"],
+    "required": [
+        "type",
+        "detail_url",
+        "html_url",
+        "slug",
+        "first_published_at",
+        "last_published_at",
+    ],
     "additionalProperties": False,
 }
 

@@ -189,6 +189,10 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
     """Wagtail's pages endpoint: public pages only, batched loading, final HTML rich text."""
 
     base_serializer_class = PageSerializer
+    # When the public version was last published: what a frontend's "updated" date and
+    # cache revalidation go by (first_published_at is Wagtail's own).
+    meta_fields = [*WagtailPagesAPIViewSet.meta_fields, "last_published_at"]
+    listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "last_published_at"]
 
     known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters - {
         "rich_text_format",

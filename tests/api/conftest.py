@@ -65,7 +65,32 @@ class ResponseValidator:
     def __init__(self, document: dict[str, Any]):
         self.document = document
 
+    def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = self.document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema
+
+    def branch(self, schema: dict[str, Any], data: Any) -> dict[str, Any]:
+        """For a discriminated union, the branch `data` names (so errors point inside it)."""
+        union = self.resolve(schema)
+        discriminator = union.get("discriminator")
+        if discriminator and isinstance(data, dict):
+            target = discriminator["mapping"].get(data.get(discriminator["propertyName"]))
+            if target:
+                return {"$ref": target}
+        return schema
+
     def errors(self, schema: dict[str, Any], data: Any) -> list[str]:
+        schema = self.branch(schema, data)
+        resolved = self.resolve(schema)
+        if isinstance(data, dict) and isinstance(data.get("items"), list):
+            items = resolved.get("properties", {}).get("items", {}).get("items")
+            if items and "discriminator" in self.resolve(items):
+                found = []
+                for index, item in enumerate(data["items"]):
+                    found += [f"items[{index}]{e}" for e in self.errors(items, item)]
+                if found:
+                    return found
         root = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "components": self.document["components"],
