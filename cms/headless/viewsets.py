@@ -54,7 +54,11 @@ from cms.headless.redirects import (
     has_query,
     target_page,
 )
-from cms.headless.representation import image_representation, snippet_representation
+from cms.headless.representation import (
+    image_representation,
+    media_url,
+    snippet_representation,
+)
 from cms.serving.prefetch import prefetch_streams, rich_text_links
 from cms.serving.refdata import is_public, kept, memoized, public_q, site_for_request
 
@@ -542,7 +546,7 @@ class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
 
 def _document_url(document) -> str:
-    return document.url
+    return media_url(document.url)
 
 
 class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -352,6 +353,10 @@ ADMIN_PATH_PREFIXES = ("/admin/",)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser frontend reads the ETag (to send If-None-Match), Retry-After (429, 503) and Link,
+# and may send If-None-Match itself (a preflighted header).
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
+CORS_ALLOW_HEADERS = (*cors_default_headers, "if-none-match")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
