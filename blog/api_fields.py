@@ -130,10 +130,7 @@ def _author_link(author: Any) -> dict[str, Any]:
 def _related(page: Any) -> list[dict[str, Any]]:
     # get_related_articles lists live articles no view restriction covers (article_listing),
     # loaded as cards: authors and categories of all of them in a fixed number of queries.
-    from blog.models.pages import load_card_authors
-
     cards = page.get_related_articles(cards=True)
-    load_card_authors(cards)
     return [
         {
             "id": other.pk,

@@ -21,6 +21,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from integrations.keys import (
+    KEY_HEADER,
+    VISITOR_HEADER,
+    BadVisitorAddress,
+    InvalidKey,
+    trusted_caller,
+)
+
 from .fields import API_FIELDS, CONSENT_LABEL, Kind, LeadField, Source
 from .forms import FORM_TEXT, PHONE_REQUIRED_FOR, PHONE_REQUIRED_MESSAGE, LeadForm
 from .models import Lead
@@ -127,6 +135,22 @@ def intake(request: HttpRequest) -> JsonResponse:
         return payload
     if errors := _type_errors(payload):
         return _error(400, "Some fields have the wrong name or type.", errors)
+    try:
+        caller = trusted_caller(request)
+    except InvalidKey:
+        return _error(
+            401,
+            f"The frontend key is not valid (unknown, revoked or mistyped). Send a key created "
+            f"in the admin under Settings > Frontend API keys as {KEY_HEADER}, or send no key.",
+            WWW_Authenticate='Bearer realm="leads"',
+        )
+    except BadVisitorAddress:
+        return _error(
+            400,
+            f"With a frontend key, send the visitor's IP address in {VISITOR_HEADER} "
+            "(e.g. 203.0.113.7 or 2001:db8::1).",
+        )
+    address = caller.visitor_ip if caller is not None else client_ip(request)
     data = {key: value for key, value in payload.items() if value is not None}
     if data.get("consent") is False:
         data.pop("consent")
@@ -134,9 +158,7 @@ def intake(request: HttpRequest) -> JsonResponse:
     if not form.is_valid():
         return _error(400, "Please correct the fields listed in errors.", form.field_errors())
     try:
-        lead = submit_lead(
-            form.cleaned_data, Submission(client_ip=client_ip(request), channel="api")
-        )
+        lead = submit_lead(form.cleaned_data, Submission(client_ip=address, channel="api"))
     except RateLimited as limited:
         return _error(
             429,
@@ -221,6 +243,28 @@ def lead_intake_operation(schemas: dict[str, Any]) -> dict[str, Any]:
             "operationId": "leads_create",
             "tags": ["leads"],
             "summary": "Ask for a consultation. Write-only: leads are never readable here.",
+            "description": (
+                "From a browser: send no key; the caller's address is rate-limited. From a "
+                f"frontend server: send its key as `{KEY_HEADER}` (or `Authorization: Bearer`) "
+                f"and the visitor's address as `{VISITOR_HEADER}`; the visitor's address is then "
+                "rate-limited and checked for spam instead of the server's."
+            ),
+            "parameters": [
+                {
+                    "name": KEY_HEADER,
+                    "in": "header",
+                    "required": False,
+                    "description": "A frontend API key (created in the admin); server-side only.",
+                    "schema": {"type": "string", "pattern": "^fk_[0-9a-f]{8}_"},
+                },
+                {
+                    "name": VISITOR_HEADER,
+                    "in": "header",
+                    "required": False,
+                    "description": "The visitor's IP address; required with a frontend key.",
+                    "schema": {"type": "string", "maxLength": 64},
+                },
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -244,6 +288,7 @@ def lead_intake_operation(schemas: dict[str, Any]) -> dict[str, Any]:
                     },
                 },
                 "400": answer("Invalid JSON, unknown field, wrong type or a field to correct."),
+                "401": answer("A frontend key was sent but is not valid."),
                 "413": answer("Body too large."),
                 "415": answer("Not JSON, or not UTF-8."),
                 "429": answer("Too many requests from this address; see Retry-After."),

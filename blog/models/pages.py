@@ -386,8 +386,8 @@ class BlogPage(PracticePage):
     ) -> list[BlogPage]:
         """Chosen further reading, else the newest articles sharing a category.
 
-        `cards`: loaded with what a card shows (image, authors, categories); otherwise with
-        what a link shows (id, title, URL, summary).
+        `cards`: loaded with what a card shows (image, authors, categories; the authors of all
+        cards in one batch); otherwise with what a link shows (id, title, URL, summary).
         """
         chosen_ids = self.__dict__.get("_related_ids")
         if chosen_ids is None:
@@ -416,7 +416,10 @@ class BlogPage(PracticePage):
             ids,
             lambda pks: {page.pk: page for page in load(BlogPage.objects.filter(pk__in=pks))},
         )
-        return [pages[pk] for pk in ids if pages.get(pk) is not None][:RELATED_LIMIT]
+        related = [pages[pk] for pk in ids if pages.get(pk) is not None][:RELATED_LIMIT]
+        if cards:
+            load_card_authors(related)
+        return related
 
     def table_of_contents(self) -> list[dict[str, str]]:
         return [
