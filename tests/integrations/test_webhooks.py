@@ -87,7 +87,7 @@ def test_a_receiver_gets_one_signed_delivery_per_publish_retried_after_a_500(
     start_worker, settings, client
 ):
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
-    home, index = make_site()
+    _home, index = make_site()
     article = make_article(index)
     with Receiver([500]) as receiver:
         endpoint = WebhookEndpoint.objects.create(
