@@ -238,6 +238,7 @@ def _cta_block_schema(block) -> dict[str, Any]:
         "type": "object",
         "description": "A one-off call to action written in the block.",
         "properties": {
+            "source": {"const": "inline"},
             "snippet": {"type": "null"},
             "heading": {"type": "string"},
             "text": {"type": "string"},
@@ -246,13 +247,22 @@ def _cta_block_schema(block) -> dict[str, Any]:
             "button": BUTTON_SCHEMA,
             "emphasis": {"type": "string"},
         },
-        "required": ["snippet", "heading", "text", "action", "page", "button", "emphasis"],
+        "required": [
+            "source",
+            "snippet",
+            "heading",
+            "text",
+            "action",
+            "page",
+            "button",
+            "emphasis",
+        ],
     }
     chosen = {
         "type": "object",
         "description": "A reusable call to action (snippet), expanded.",
-        "properties": {"snippet": CTA_SCHEMA},
-        "required": ["snippet"],
+        "properties": {"source": {"const": "snippet"}, "snippet": CTA_SCHEMA},
+        "required": ["source", "snippet"],
     }
     return {"oneOf": [chosen, inline]}
 

@@ -249,14 +249,9 @@ def lead_intake_operation(schemas: dict[str, Any]) -> dict[str, Any]:
                 f"and the visitor's address as `{VISITOR_HEADER}`; the visitor's address is then "
                 "rate-limited and checked for spam instead of the server's."
             ),
+            # Anyone (the caller's address counts), or a frontend server with its key.
+            "security": [{}, {"frontendKey": []}],
             "parameters": [
-                {
-                    "name": KEY_HEADER,
-                    "in": "header",
-                    "required": False,
-                    "description": "A frontend API key (created in the admin); server-side only.",
-                    "schema": {"type": "string", "pattern": "^fk_[0-9a-f]{8}_"},
-                },
                 {
                     "name": VISITOR_HEADER,
                     "in": "header",

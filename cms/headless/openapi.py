@@ -542,6 +542,10 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
         schemas.setdefault(name, schema)
     for snippet_model, schema in SNIPPET_SCHEMAS.items():
         schemas.setdefault(snippet_model.__name__, schema)
+    for item in paths.values():
+        for operation in item.values():
+            # Public by default: no credentials (an operation may accept some, e.g. leads/).
+            operation.setdefault("security", [])
     document = {
         "openapi": "3.1.0",
         "info": {
@@ -556,7 +560,7 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
         },
         "servers": [{"url": server_url or "/"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }
     return _share(_close(_copy(document)))
 
@@ -617,6 +621,16 @@ def _share(document: JSON) -> JSON:
 
 
 EXTRA_OPERATIONS: dict[str, Callable[[dict[str, JSON]], JSON]] = {}
+
+#: Credentials an operation may name in its `security` (none is needed to read content).
+SECURITY_SCHEMES: JSON = {
+    "frontendKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Frontend-Key",
+        "description": "A frontend API key (created in the admin), for server-side callers only.",
+    }
+}
 
 
 def register_operation(path: str, describe: Callable[[dict[str, JSON]], JSON]) -> None:
