@@ -172,3 +172,33 @@ def test_a_public_https_url_is_accepted_and_private_ones_with_the_setting(settin
     check_url("http://127.0.0.1:3000/api/revalidate")
     with pytest.raises(ValidationError):
         check_url("file:///etc/passwd")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outbox_row_shares_the_changes_transaction(settings, monkeypatch):
+    """A change rolled back leaves no delivery; a committed one leaves exactly one, published
+    only after the commit."""
+    from django.db import transaction
+
+    from integrations import webhooks
+    from tests.api.factories import make_author
+
+    published: list[list[int]] = []
+    monkeypatch.setattr(webhooks, "publish", lambda ids: published.append(list(ids)))
+    WebhookEndpoint.objects.create(
+        name="Astro", url="https://93.184.215.14/hook", events=["snippet.changed"]
+    )
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_author()
+        assert WebhookDelivery.objects.count() == 1  # written inside the change's transaction
+        raise RuntimeError("the save fails after the author row")
+    assert WebhookDelivery.objects.count() == 0
+    assert published == []
+
+    with transaction.atomic():
+        make_author()
+        assert published == []  # not before the commit
+    (delivery,) = WebhookDelivery.objects.all()
+    assert published == [[delivery.pk]]
+    assert delivery.payload["revalidate_all"] is True
+    assert delivery.payload["object"]["type"] == "blog.Author"
