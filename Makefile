@@ -17,13 +17,19 @@ $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
 	@touch $@
 
 install: $(VENV)/.base-installed
-install-dev: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js
+install-dev: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js examples/frontend/node_modules/.installed
 
 # Test-only JavaScript (axe-core for the accessibility tests), pinned by package-lock.json.
 # Without npm the install goes on; the browser tests that need axe-core then say so.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the accessibility browser tests need axe-core (npm ci)."; fi
+
+# The TypeScript example's tools (tsc, openapi-typescript, openapi-fetch, redocly), pinned by its
+# package-lock.json; the `node` tests type-check it against the generated schema.
+examples/frontend/node_modules/.installed: examples/frontend/package.json examples/frontend/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix examples/frontend --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the TypeScript example's tests (marker node) need it."; fi
 
 run: install ## the site with demo content on SQLite, a worker on an embedded broker, mail to var/mail
 	PORT=$(PORT) PY=$(PY) scripts/run-dev

@@ -69,16 +69,34 @@ CATEGORY_SCHEMA: dict[str, Any] = {
     "required": ["id", "name", "slug", "description"],
 }
 
-ARTICLE_LINK_SCHEMA: dict[str, Any] = {
+AUTHOR_LINK_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "Another article: id (for /api/v2/pages/{id}/), title, public path, summary.",
+    "description": "An author named on a card: `/api/v2/authors/find/?slug=` has the rest.",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "display_name": {"type": "string"},
+        "slug": {"type": "string"},
+    },
+    "required": ["id", "name", "display_name", "slug"],
+}
+
+ARTICLE_CARD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "Another article as a card: id (for /api/v2/pages/{id}/), title, public path, summary, "
+        "date, authors and categories."
+    ),
     "properties": {
         "id": {"type": "integer"},
         "title": {"type": "string"},
         "url": {"type": ["string", "null"]},
         "summary": {"type": "string"},
+        "date_published": {"type": "string", "format": "date"},
+        "authors": {"type": "array", "items": AUTHOR_LINK_SCHEMA},
+        "categories": {"type": "array", "items": CATEGORY_SCHEMA},
     },
-    "required": ["id", "title", "url", "summary"],
+    "required": ["id", "title", "url", "summary", "date_published", "authors", "categories"],
 }
 
 
@@ -100,11 +118,30 @@ def _categories(page: Any) -> list[dict[str, Any]]:
     return [category_representation(category) for category in page.get_categories()]
 
 
+def _author_link(author: Any) -> dict[str, Any]:
+    return {
+        "id": author.pk,
+        "name": author.name,
+        "display_name": author.display_name,
+        "slug": author.slug,
+    }
+
+
 def _related(page: Any) -> list[dict[str, Any]]:
-    # get_related_articles lists live articles no view restriction covers (article_listing).
+    # get_related_articles lists live articles no view restriction covers (article_listing),
+    # loaded as cards: authors and categories of all of them in a fixed number of queries.
+    cards = page.get_related_articles(cards=True)
     return [
-        {"id": other.pk, "title": other.title, "url": other.url, "summary": other.summary}
-        for other in page.get_related_articles(cards=False)
+        {
+            "id": other.pk,
+            "title": other.title,
+            "url": other.url,
+            "summary": other.summary,
+            "date_published": other.date_published.isoformat(),
+            "authors": [_author_link(author) for author in other.get_authors()],
+            "categories": [category_representation(item) for item in other.get_categories()],
+        }
+        for other in cards
     ]
 
 
@@ -121,12 +158,15 @@ def categories_field() -> SchemaField:
 
 def related_articles_field() -> SchemaField:
     """Chosen further reading, else articles sharing a category (detail only)."""
-    return SchemaField({"type": "array", "items": ARTICLE_LINK_SCHEMA}, _related, source="*")
+    return SchemaField({"type": "array", "items": ARTICLE_CARD_SCHEMA}, _related, source="*")
 
 
 TOC_SCHEMA: dict[str, Any] = {
     "type": "array",
-    "description": "The article's headings, for a table of contents.",
+    "description": (
+        "The article's headings, for a table of contents; empty when the editor turned the "
+        "table of contents off (`show_table_of_contents`)."
+    ),
     "items": {
         "type": "object",
         "properties": {

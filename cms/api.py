@@ -5,9 +5,14 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from blog.api import ArticlePagesAPIViewSet, AuthorsAPIViewSet, CategoriesAPIViewSet
 from cms.headless.openapi import register_operation
 from cms.headless.views import ping_operation
-from cms.headless.viewsets import DocumentsAPIViewSet, ImagesAPIViewSet, PreviewAPIViewSet
+from cms.headless.viewsets import (
+    DocumentsAPIViewSet,
+    ImagesAPIViewSet,
+    PreviewAPIViewSet,
+    RedirectsAPIViewSet,
+)
 from home.api import CallToActionAPIViewSet, PracticeAPIViewSet
-from leads.api import lead_intake_operation
+from leads.api import consultation_form_operation, lead_intake_operation
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ArticlePagesAPIViewSet)
@@ -18,7 +23,9 @@ api_router.register_endpoint("ctas", CallToActionAPIViewSet)
 api_router.register_endpoint("categories", CategoriesAPIViewSet)
 api_router.register_endpoint("practice", PracticeAPIViewSet)
 api_router.register_endpoint("preview", PreviewAPIViewSet)
+api_router.register_endpoint("redirects", RedirectsAPIViewSet)
 
 
 register_operation("leads/", lead_intake_operation)
+register_operation("forms/consultation/", consultation_form_operation)
 register_operation("ping/", ping_operation)

@@ -17,6 +17,7 @@ from cms.headless.openapi import (
     endpoint_paths,
     register_block_schema,
     register_snippet_schema,
+    stream_schema,
 )
 from cms.headless.representation import image_representation
 from cms.headless.viewsets import PublicAPIMixin, SnippetAPIViewSet
@@ -74,6 +75,14 @@ PRACTICE_SCHEMA: JSON = {
                 "country": {"type": "string"},
                 "one_line": {"type": "string"},
             },
+            "required": [
+                "street_address",
+                "locality",
+                "region",
+                "postal_code",
+                "country",
+                "one_line",
+            ],
         },
         "service_area": {"type": "string"},
         "booking_url": {"type": "string"},
@@ -84,8 +93,9 @@ PRACTICE_SCHEMA: JSON = {
         "header_cta": {
             "type": "object",
             "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
+            "required": ["href", "label"],
         },
-        "profiles": {"type": "array", "items": {"type": "object"}},
+        "profiles": {"type": "array", "description": "The practice's profiles elsewhere."},
         "share_image": nullable(IMAGE_SCHEMA),
     },
     "required": ["name", "phone", "phone_href", "email", "address", "crisis_notice"],
@@ -144,7 +154,12 @@ class PracticeAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     @classmethod
     def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
-        schemas["Practice"] = PRACTICE_SCHEMA
+        profiles = stream_schema(PracticeSettings._meta.get_field("social_links").stream_block)
+        schemas["Practice"] = {
+            **PRACTICE_SCHEMA,
+            "properties": {**PRACTICE_SCHEMA["properties"], "profiles": profiles},
+            "required": list(PRACTICE_SCHEMA["properties"]),
+        }
         paths = endpoint_paths(base, name, {}, {}, [], [])
         operation = paths[base]["get"]
         operation["parameters"] = []
@@ -223,6 +238,7 @@ def _cta_block_schema(block) -> dict[str, Any]:
         "type": "object",
         "description": "A one-off call to action written in the block.",
         "properties": {
+            "source": {"const": "inline"},
             "snippet": {"type": "null"},
             "heading": {"type": "string"},
             "text": {"type": "string"},
@@ -231,13 +247,22 @@ def _cta_block_schema(block) -> dict[str, Any]:
             "button": BUTTON_SCHEMA,
             "emphasis": {"type": "string"},
         },
-        "required": ["snippet", "heading", "text", "action", "page", "button", "emphasis"],
+        "required": [
+            "source",
+            "snippet",
+            "heading",
+            "text",
+            "action",
+            "page",
+            "button",
+            "emphasis",
+        ],
     }
     chosen = {
         "type": "object",
         "description": "A reusable call to action (snippet), expanded.",
-        "properties": {"snippet": CTA_SCHEMA},
-        "required": ["snippet"],
+        "properties": {"source": {"const": "snippet"}, "snippet": CTA_SCHEMA},
+        "required": ["source", "snippet"],
     }
     return {"oneOf": [chosen, inline]}
 

@@ -493,10 +493,15 @@ class CallToActionBlock(blocks.StructBlock):
         return context
 
     def get_api_representation(self, value, context=None):
+        # `source` tells the two shapes apart (a typed client narrows on it).
         if value.snippet is not None:
-            return {"snippet": snippet_representation(value.snippet, context)}
+            return {
+                "source": "snippet",
+                "snippet": snippet_representation(value.snippet, context),
+            }
         button = value.resolve(practice_for(context))
         return {
+            "source": "inline",
             "snippet": None,
             "heading": value.heading(),
             "text": value.text(),

@@ -123,6 +123,25 @@ FORM_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+#: Contact methods that need a phone number (the form's conditional rule, also in the API).
+PHONE_REQUIRED_FOR: tuple[str, ...] = (Lead.ContactMethod.PHONE, Lead.ContactMethod.TEXT)
+PHONE_REQUIRED_MESSAGE = "Please give a phone number so we can call or text you, or choose email."
+
+#: The words around the fields, shared by the HTML form, the thank-you page and the API.
+FORM_TEXT: dict[str, str] = {
+    "heading": "Request a free consultation",
+    "submit": "Send my request",
+    "privacy_link": "Read the privacy policy",
+    "privacy_link_note": "what we keep, why and for how long.",
+    "privacy_note": "Free, secure and private. We only use these details to answer you.",
+    "thank_you_heading": "Thank you, your request has been sent",
+    "thank_you": (
+        "We have received your request for a free consultation and will be in touch, usually "
+        "within one working day, in the way you asked."
+    ),
+}
+
+
 def form_field(field: LeadField) -> forms.Field:
     """The form field for a declared intake field."""
     options: dict[str, Any] = {"required": field.required}
@@ -183,18 +202,8 @@ class LeadForm(_LeadFormFields):
     def clean(self):
         cleaned = super().clean()
         method = cleaned.get("preferred_contact")
-        if (
-            method in {Lead.ContactMethod.PHONE, Lead.ContactMethod.TEXT}
-            and "phone" not in self.errors
-            and not cleaned.get("phone")
-        ):
-            self.add_error(
-                "phone",
-                ValidationError(
-                    "Please give a phone number so we can call or text you, or choose email.",
-                    code="phone_required",
-                ),
-            )
+        if method in PHONE_REQUIRED_FOR and "phone" not in self.errors and not cleaned.get("phone"):
+            self.add_error("phone", ValidationError(PHONE_REQUIRED_MESSAGE, code="phone_required"))
         return cleaned
 
     def field_errors(self) -> dict[str, list[str]]:

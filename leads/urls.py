@@ -11,6 +11,7 @@ app_name = "leads"
 
 urlpatterns = [
     path("api/v2/leads/", api.intake, name="api-intake"),
+    path("api/v2/forms/consultation/", api.consultation_form, name="api-form"),
     path("consultation/", views.consultation, name="consultation"),
     path("consultation/thanks/", views.thanks, name="thanks"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from .fields import QUERY_FIELDS
-from .forms import LeadForm
+from .forms import FORM_TEXT, LeadForm
 from .services import (
     IntakeUnavailable,
     RateLimited,
@@ -62,6 +62,7 @@ def consultation_form_context(
         "recaptcha_version": settings.RECAPTCHA_VERSION,
         "recaptcha_public_key": settings.RECAPTCHA_PUBLIC_KEY,
         "visible_fields": [form[name] for name in LeadForm.visible_fields_order],
+        "text": FORM_TEXT,
     }
 
 
@@ -103,7 +104,7 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 def consultation(request: HttpRequest) -> HttpResponse:
     """The form's POST target (and its standalone page): validate, store, then say thank you."""
     if request.method == "GET":
-        context = consultation_form_context(request, heading="Request a free consultation")
+        context = consultation_form_context(request, heading=FORM_TEXT["heading"])
         return render(request, "leads/consultation.html", context)
 
     data = request.POST.copy()
@@ -132,7 +133,9 @@ def consultation(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     """The thank-you state, with a way back to the page the person came from (its id is the
     only thing in the URL: nothing personal in the URL or on the page)."""
-    return render(request, "leads/thanks.html", {"back_page": _back_page(request)})
+    return render(
+        request, "leads/thanks.html", {"text": FORM_TEXT, "back_page": _back_page(request)}
+    )
 
 
 def _back_page(request: HttpRequest) -> dict | None:

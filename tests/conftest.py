@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-GROUPS = ("postgres", "redis", "worker", "smtp", "browser", "faults")
+GROUPS = ("postgres", "redis", "worker", "smtp", "browser", "faults", "node")
 
 
 def _postgres() -> str | None:
@@ -73,6 +73,15 @@ def _browser() -> str | None:
     return None
 
 
+def _node() -> str | None:
+    example = BASE_DIR / "examples" / "frontend" / "node_modules"
+    if shutil.which("node") is None:
+        return "Node is not installed"
+    if not (example / ".bin" / "tsc").exists():
+        return "the TypeScript example's packages are missing (make install-dev)"
+    return None
+
+
 def _redis_binary() -> str | None:
     if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
         return "redis-server is not installed"
@@ -90,6 +99,7 @@ def pytest_configure(config):
         "smtp": None,
         "browser": browser,
         "faults": faults and f"fault tests need PostgreSQL, Redis and redis-server: {faults}",
+        "node": _node(),
     }
     config._service_counts = Counter()
 

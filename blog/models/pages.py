@@ -85,6 +85,11 @@ def _authors_by_id(ids: list[int]) -> dict[int, Author]:
     )
 
 
+def load_card_authors(pages: list[BlogPage]) -> None:
+    """The authors of many cards (articles from `article_listing`) in one batch, not per card."""
+    _authors_by_id([link.author_id for page in pages for link in page.article_authors.all()])
+
+
 def _relations_sql(count: int) -> str:
     """One statement over the four link tables (written out: the ORM took longer to build the
     UNION than the database took to run it)."""
@@ -317,7 +322,12 @@ class BlogPage(PracticePage):
         APIField("date_published"),
         APIField("last_reviewed"),
         APIField("reading_minutes"),
-        APIField("table_of_contents", serializer=computed_field(TOC_SCHEMA)),
+        APIField("show_table_of_contents"),
+        APIField("show_author_bios"),
+        APIField(
+            "table_of_contents",
+            serializer=computed_field(TOC_SCHEMA, source="shown_table_of_contents"),
+        ),
         APIField("related_articles", serializer=related_articles_field()),
         *PracticePage.api_fields,
     ]
@@ -376,8 +386,8 @@ class BlogPage(PracticePage):
     ) -> list[BlogPage]:
         """Chosen further reading, else the newest articles sharing a category.
 
-        `cards`: loaded with what a card shows (image, authors, categories); otherwise with
-        what a link shows (id, title, URL, summary).
+        `cards`: loaded with what a card shows (image, authors, categories; the authors of all
+        cards in one batch); otherwise with what a link shows (id, title, URL, summary).
         """
         chosen_ids = self.__dict__.get("_related_ids")
         if chosen_ids is None:
@@ -406,7 +416,10 @@ class BlogPage(PracticePage):
             ids,
             lambda pks: {page.pk: page for page in load(BlogPage.objects.filter(pk__in=pks))},
         )
-        return [pages[pk] for pk in ids if pages.get(pk) is not None][:RELATED_LIMIT]
+        related = [pages[pk] for pk in ids if pages.get(pk) is not None][:RELATED_LIMIT]
+        if cards:
+            load_card_authors(related)
+        return related
 
     def table_of_contents(self) -> list[dict[str, str]]:
         return [
@@ -419,6 +432,10 @@ class BlogPage(PracticePage):
             # h4 headings divide a section further; the contents list h2 and h3 only.
             if block.block_type == "heading" and block.value["level"] in {"h2", "h3"}
         ]
+
+    def shown_table_of_contents(self) -> list[dict[str, str]]:
+        """The table of contents as the page shows it: empty when the editor turned it off."""
+        return self.table_of_contents() if self.show_table_of_contents else []
 
     def faq_questions(self) -> list[dict[str, Any]]:
         questions: list[dict[str, Any]] = []
@@ -437,7 +454,7 @@ class BlogPage(PracticePage):
         context["categories"] = categories
         context["tags"] = self.get_tags()
         context["related_articles"] = self.get_related_articles(categories)
-        context["toc"] = self.table_of_contents() if self.show_table_of_contents else []
+        context["toc"] = self.shown_table_of_contents()
         context["index_url"] = memoized(("parent_url", self.path), self._parent_url)
         return context
 

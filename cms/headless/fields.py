@@ -23,6 +23,7 @@ RENDITION_SCHEMA: dict[str, Any] = {
         "height": {"type": "integer"},
     },
     "required": ["url", "width", "height"],
+    "additionalProperties": False,
 }
 
 IMAGE_SCHEMA: dict[str, Any] = {
@@ -39,9 +40,11 @@ IMAGE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": dict.fromkeys(IMAGE_RENDITIONS, RENDITION_SCHEMA),
             "required": list(IMAGE_RENDITIONS),
+            "additionalProperties": False,
         },
     },
     "required": ["id", "title", "url", "width", "height", "alt", "renditions"],
+    "additionalProperties": False,
 }
 
 PAGE_LINK_SCHEMA: dict[str, Any] = {
@@ -53,6 +56,7 @@ PAGE_LINK_SCHEMA: dict[str, Any] = {
         "url": {"type": ["string", "null"]},
     },
     "required": ["id", "title", "url"],
+    "additionalProperties": False,
 }
 
 

@@ -23,7 +23,13 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from cms.headless.fields import IMAGE_SCHEMA, PAGE_LINK_SCHEMA, SchemaField, nullable
+from cms.headless.fields import (
+    IMAGE_SCHEMA,
+    PAGE_LINK_SCHEMA,
+    RENDITION_SCHEMA,
+    SchemaField,
+    nullable,
+)
 
 JSON = dict[str, Any]
 
@@ -54,10 +60,20 @@ STRING_BLOCKS = (
     blocks.URLBlock,
     blocks.EmailBlock,
     blocks.RegexBlock,
-    blocks.RawHTMLBlock,
-    blocks.RichTextBlock,
     blocks.BlockQuoteBlock,
 )
+HTML_BLOCKS = (blocks.RawHTMLBlock, blocks.RichTextBlock)
+
+#: A string of final HTML (rich text with links resolved): render it as markup, not as text.
+HTML_SCHEMA: JSON = {
+    "type": "string",
+    "contentMediaType": "text/html",
+    "description": "HTML (rich text with links resolved): insert as markup.",
+}
+HTML_REF: JSON = {"$ref": "#/components/schemas/HTML"}
+
+#: Block and stream schemas by class name: shared in `components` (see `_share`).
+NAMED_SCHEMAS: dict[str, JSON] = {}
 
 
 def _overrides_representation(block: blocks.Block, base: type) -> bool:
@@ -73,6 +89,8 @@ def _registered(block: blocks.Block) -> JSON | None:
                 break
     if callable(schema):
         schema = schema(block)
+    if isinstance(schema, dict) and ("properties" in schema or "oneOf" in schema):
+        NAMED_SCHEMAS.setdefault(type(block).__name__, schema)
     return schema
 
 
@@ -90,11 +108,15 @@ def block_schema(block: blocks.Block) -> JSON:
     if isinstance(block, blocks.StructBlock):
         if _overrides_representation(block, blocks.StructBlock):
             raise MissingSchema(f"{type(block).__name__} has a custom API form and no schema")
-        return {
+        schema = {
             "type": "object",
             "properties": {name: block_schema(child) for name, child in block.child_blocks.items()},
             "required": list(block.child_blocks),
+            "additionalProperties": False,
         }
+        if type(block) is not blocks.StructBlock:
+            NAMED_SCHEMAS.setdefault(type(block).__name__, schema)
+        return schema
     if isinstance(block, ImageChooserBlock):
         return nullable(IMAGE_SCHEMA)
     if isinstance(block, blocks.PageChooserBlock):
@@ -107,6 +129,8 @@ def block_schema(block: blocks.Block) -> JSON:
     if isinstance(block, blocks.ChoiceBlock):
         values = [str(value) for value, _label in block.field.choices if value != ""]
         return {"type": "string", "enum": [*values, ""] if not block.required else values}
+    if isinstance(block, HTML_BLOCKS):
+        return HTML_REF
     if isinstance(block, STRING_BLOCKS):
         return {"type": "string"}
     if isinstance(block, blocks.BooleanBlock):
@@ -140,9 +164,13 @@ def stream_schema(stream_block: blocks.StreamBlock) -> JSON:
                     "id": {"type": ["string", "null"]},
                 },
                 "required": ["type", "value", "id"],
+                "additionalProperties": False,
             }
         )
-    return {"type": "array", "items": {"oneOf": items}}
+    schema = {"type": "array", "items": {"oneOf": items}}
+    if type(stream_block) is not blocks.StreamBlock:
+        NAMED_SCHEMAS.setdefault(type(stream_block).__name__, schema)
+    return schema
 
 
 # Model fields ---------------------------------------------------------------------------------
@@ -152,8 +180,9 @@ def model_field_schema(field: models.Field) -> JSON:
     if isinstance(field, StreamField):
         return stream_schema(field.stream_block)
     if isinstance(field, RichTextField):
-        schema: JSON = {"type": "string", "description": "HTML, links resolved."}
-    elif isinstance(field, (models.DateTimeField,)):
+        return HTML_REF
+    schema: JSON
+    if isinstance(field, (models.DateTimeField,)):
         schema = {"type": "string", "format": "date-time"}
     elif isinstance(field, models.DateField):
         schema = {"type": "string", "format": "date"}
@@ -203,33 +232,67 @@ def model_fields_schema(model: type[models.Model]) -> dict[str, JSON]:
 
 # Pages ----------------------------------------------------------------------------------------
 
+PARENT_SCHEMA: JSON = {
+    "type": "object",
+    "description": "The parent page, when it is served too.",
+    "properties": {
+        "id": {"type": "integer"},
+        "meta": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "description": "app_label.ModelName"},
+                "detail_url": {"type": "string"},
+                "html_url": {"type": ["string", "null"]},
+            },
+            "required": ["type", "detail_url", "html_url"],
+            "additionalProperties": False,
+        },
+        "title": {"type": "string"},
+    },
+    "required": ["id", "meta", "title"],
+    "additionalProperties": False,
+}
+
+_META_PROPERTIES: JSON = {
+    "type": {"type": "string", "description": "app_label.ModelName (also the top-level `type`)"},
+    "detail_url": {"type": "string"},
+    "html_url": {"type": ["string", "null"]},
+    "slug": {"type": "string"},
+    "show_in_menus": {"type": "boolean"},
+    "seo_title": {"type": "string"},
+    "search_description": {"type": "string"},
+    "first_published_at": {"type": ["string", "null"], "format": "date-time"},
+    "last_published_at": {
+        "type": ["string", "null"],
+        "format": "date-time",
+        "description": "When the public version was published: the page's last-modified time.",
+    },
+    "alias_of": {"type": "null"},
+    "parent": {"anyOf": [{"$ref": "#/components/schemas/ParentPage"}, {"type": "null"}]},
+    "locale": {"type": "string", "description": "Listed with `fields=*` only."},
+}
+
+#: A page's `meta` on the detail (and the preview).
 PAGE_META_SCHEMA: JSON = {
     "type": "object",
-    "properties": {
-        "type": {"type": "string", "description": "app_label.ModelName"},
-        "detail_url": {"type": "string"},
-        "html_url": {"type": ["string", "null"]},
-        "slug": {"type": "string"},
-        "show_in_menus": {"type": "boolean"},
-        "seo_title": {"type": "string"},
-        "search_description": {"type": "string"},
-        "first_published_at": {"type": ["string", "null"], "format": "date-time"},
-        "alias_of": {"type": "null"},
-        "parent": {
-            "anyOf": [
-                {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "meta": {"type": "object"},
-                        "title": {"type": "string"},
-                    },
-                },
-                {"type": "null"},
-            ]
-        },
-        "locale": {"type": "string"},
-    },
+    "properties": _META_PROPERTIES,
+    "required": [name for name in _META_PROPERTIES if name != "locale"],
+    "additionalProperties": False,
+}
+
+#: A page's `meta` in a listing: the defaults, more with `fields`.
+PAGE_LISTING_META_SCHEMA: JSON = {
+    "type": "object",
+    "properties": _META_PROPERTIES,
+    "required": [
+        "type",
+        "detail_url",
+        "html_url",
+        "slug",
+        "first_published_at",
+        "last_published_at",
+    ],
+    "additionalProperties": False,
 }
 
 
@@ -237,33 +300,55 @@ def public_page_models() -> list[type[Page]]:
     return [model for model in get_page_models() if model is not Page]
 
 
-def page_schema(model: type[Page]) -> JSON:
-    meta = {
-        **PAGE_META_SCHEMA,
-        "properties": {
-            **PAGE_META_SCHEMA["properties"],
-            "type": {"const": model._meta.label},
-        },
+def _page_properties(model: type[Page], meta_ref: str) -> JSON:
+    properties: JSON = {
+        "id": {"type": "integer"},
+        "type": {"const": model._meta.label, "description": "The page type: narrow on it."},
+        "meta": {"$ref": f"#/components/schemas/{meta_ref}"},
+        "title": {"type": "string"},
     }
-    properties = {"id": {"type": "integer"}, "meta": meta, "title": {"type": "string"}}
     properties.update(model_fields_schema(model))
+    return properties
+
+
+def page_schema(model: type[Page]) -> JSON:
+    """A page of `model` as the detail (and the preview) gives it: every field."""
+    properties = _page_properties(model, "PageMeta")
     return {
         "type": "object",
         "title": model.__name__,
         "description": (model.__doc__ or "").strip().splitlines()[0] if model.__doc__ else "",
         "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
     }
 
 
-GENERIC_PAGE_SCHEMA: JSON = {
-    "type": "object",
-    "description": "A page listed without `type`: the fields every page has.",
-    "properties": {
-        "id": {"type": "integer"},
-        "meta": PAGE_META_SCHEMA,
-        "title": {"type": "string"},
-    },
-}
+def page_listing_schema(model: type[Page], detail_only: list[str]) -> JSON:
+    """A page of `model` in a listing: id and type always; by default meta and title, then what
+    `fields` asks for (`fields=_,title` lists only id, type and title)."""
+    properties = _page_properties(model, "PageListingMeta")
+    for name in detail_only:
+        properties.pop(name, None)
+    return {
+        "type": "object",
+        "title": f"{model.__name__}ListItem",
+        "description": f"A {model._meta.verbose_name} in a listing.",
+        "properties": properties,
+        "required": ["id", "type"],
+        "additionalProperties": False,
+    }
+
+
+def page_union(names: dict[str, str]) -> JSON:
+    """One of the page schemas `names` ({type label: schema name}), told apart by `type`."""
+    return {
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in names.values()],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {label: f"#/components/schemas/{name}" for label, name in names.items()},
+        },
+    }
 
 
 # Document -------------------------------------------------------------------------------------
@@ -272,6 +357,7 @@ ERROR_SCHEMA: JSON = {
     "type": "object",
     "properties": {"message": {"type": "string"}},
     "required": ["message"],
+    "additionalProperties": False,
 }
 
 
@@ -294,7 +380,9 @@ PAGING_PARAMS = [
     _param("offset", "Items to skip.", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
     _param(
         "fields",
-        "Comma-separated fields to add (`*` for all, `-name` to drop, `_` to start empty).",
+        "Comma-separated fields to add (`*` for all, `-name` to drop, `_` to start empty). "
+        "The schemas' `required` lists describe the answer without `fields`; a field dropped "
+        "with `-name` or `_` is absent.",
     ),
     _param("order", "A field name to sort by, `-field` for descending, or `random`."),
     _param("search", "Full-text search words."),
@@ -335,7 +423,7 @@ def _errors(*codes: int) -> dict[str, JSON]:
     return {
         str(code): {
             "description": texts[code],
-            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
         for code in codes
     }
@@ -352,10 +440,12 @@ def listing_schema(item: JSON) -> JSON:
                 "type": "object",
                 "properties": {"total_count": {"type": "integer"}},
                 "required": ["total_count"],
+                "additionalProperties": False,
             },
             "items": {"type": "array", "items": item},
         },
         "required": ["meta", "items"],
+        "additionalProperties": False,
     }
 
 
@@ -367,6 +457,7 @@ def endpoint_paths(
         base: {
             "get": {
                 "operationId": f"{name}_list",
+                "summary": f"List {name}",
                 "tags": [name],
                 "parameters": [*PAGING_PARAMS, *params],
                 "responses": {
@@ -379,6 +470,7 @@ def endpoint_paths(
         base + "{id}/": {
             "get": {
                 "operationId": f"{name}_detail",
+                "summary": f"Get one of {name} by id",
                 "tags": [name],
                 "parameters": [
                     _param("id", "The id.", {"type": "integer", "minimum": 1}, where="path"),
@@ -394,11 +486,15 @@ def endpoint_paths(
         base + "find/": {
             "get": {
                 "operationId": f"{name}_find",
+                "summary": f"Find one of {name} and redirect to its detail",
                 "tags": [name],
                 "description": "Redirects (302) to the detail URL of the item found.",
                 "parameters": find,
                 "responses": {
-                    "302": {"description": "Found: `Location` is the item's detail URL."},
+                    "302": {
+                        "description": "Found: `Location` is the item's detail URL.",
+                        "headers": {"Location": {"schema": {"type": "string"}}},
+                    },
                     **_errors(400, 404),
                 },
             }
@@ -423,7 +519,16 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
     """The whole document for the endpoints registered on `router` (a WagtailAPIRouter)."""
     prefix = reverse(f"{router.url_namespace}:pages:listing").removesuffix("pages/")
     paths: dict[str, JSON] = {}
-    schemas: dict[str, JSON] = {"Image": IMAGE_SCHEMA, "PageLink": PAGE_LINK_SCHEMA}
+    schemas: dict[str, JSON] = {
+        "Image": IMAGE_SCHEMA,
+        "Rendition": RENDITION_SCHEMA,
+        "PageLink": PAGE_LINK_SCHEMA,
+        "HTML": HTML_SCHEMA,
+        "Error": ERROR_SCHEMA,
+        "PageMeta": PAGE_META_SCHEMA,
+        "PageListingMeta": PAGE_LISTING_META_SCHEMA,
+        "ParentPage": PARENT_SCHEMA,
+    }
 
     for name, endpoint in router._endpoints.items():
         if not issubclass(endpoint, OpenAPIDescribed):
@@ -433,7 +538,15 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
     for path, operation in EXTRA_OPERATIONS.items():
         paths[prefix + path] = operation(schemas)
 
-    return {
+    for name, schema in NAMED_SCHEMAS.items():
+        schemas.setdefault(name, schema)
+    for snippet_model, schema in SNIPPET_SCHEMAS.items():
+        schemas.setdefault(snippet_model.__name__, schema)
+    for item in paths.values():
+        for operation in item.values():
+            # Public by default: no credentials (an operation may accept some, e.g. leads/).
+            operation.setdefault("security", [])
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Practice website content API",
@@ -447,11 +560,77 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
         },
         "servers": [{"url": server_url or "/"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }
+    return _share(_close(_copy(document)))
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of plain JSON (schemas are module constants, shared between documents)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _close(value: Any) -> Any:
+    """Objects are closed (`additionalProperties: false`) unless a schema says otherwise: every
+    key a response carries is documented, and a strict client can rely on it."""
+    if isinstance(value, dict):
+        closed = {key: _close(item) for key, item in value.items()}
+        if (
+            closed.get("type") == "object"
+            and "properties" in closed
+            and "additionalProperties" not in closed
+        ):
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(value, list):
+        return [_close(item) for item in value]
+    return value
+
+
+def _share(document: JSON) -> JSON:
+    """Every copy of a named component schema, anywhere in the document, becomes a `$ref` to it:
+    a client generator then makes one type (one `Image`, not one per place an image appears)."""
+    schemas = document["components"]["schemas"]
+    # Larger schemas first, so a shape is replaced whole before its parts are.
+    for name in sorted(schemas, key=lambda name: -len(repr(schemas[name]))):
+        target = schemas[name]
+        if not isinstance(target, dict) or "$ref" in target or len(repr(target)) < 60:
+            continue
+        ref = {"$ref": f"#/components/schemas/{name}"}
+
+        def replace(value: Any, target: JSON = target, ref: JSON = ref) -> Any:
+            if isinstance(value, dict):
+                if value == target:
+                    return dict(ref)
+                return {key: replace(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [replace(item) for item in value]
+            return value
+
+        for other in list(schemas):
+            if other != name:
+                schemas[other] = replace(schemas[other])
+            else:
+                schemas[other] = {key: replace(item) for key, item in schemas[other].items()}
+        document["paths"] = replace(document["paths"])
+    return document
 
 
 EXTRA_OPERATIONS: dict[str, Callable[[dict[str, JSON]], JSON]] = {}
+
+#: Credentials an operation may name in its `security` (none is needed to read content).
+SECURITY_SCHEMES: JSON = {
+    "frontendKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Frontend-Key",
+        "description": "A frontend API key (created in the admin), for server-side callers only.",
+    }
+}
 
 
 def register_operation(path: str, describe: Callable[[dict[str, JSON]], JSON]) -> None:

@@ -8,7 +8,7 @@ draft in a database table that is cleaned only daily. This is the same flow with
    frontend for the page's site (or a `default` one). The site's HTML preview stays the default.
 2. Choosing it stores the draft (the unsaved editor state, as JSON) in the cache under a signed
    token valid for `HEADLESS_PREVIEW_SECONDS`, and shows the frontend in the preview panel at
-   `<frontend url>?content_type=blog.blogpage&token=<token>`.
+   `<frontend url>?content_type=blog.BlogPage&token=<token>` (any case is accepted back).
 3. The frontend asks `GET /api/v2/preview/?content_type=...&token=...` and gets the draft in the
    same JSON shape as `/api/v2/pages/{id}/` (never cached, `Cache-Control: no-store`).
 """
@@ -44,7 +44,8 @@ def frontend_url_for(site: Any) -> str:
 
 
 def content_type_label(page: Any) -> str:
-    return f"{page._meta.app_label}.{page._meta.model_name}"
+    """`app_label.ModelName`, as the page's `type` and `meta.type` in the API."""
+    return f"{page._meta.app_label}.{type(page).__name__}"
 
 
 def store_preview(page: Any) -> str:
@@ -69,9 +70,10 @@ def load_preview(content_type: str, token: str) -> Any:
     except (BadSignature, SignatureExpired) as exc:
         raise PreviewError("the preview token is invalid or has expired") from exc
     stored = cache.get(CACHE_PREFIX + token)
-    if stored is None or stored["content_type"] != content_type:
+    # Any case: `blog.BlogPage` (as `meta.type`) and `blog.blogpage` (Django's label) alike.
+    if stored is None or stored["content_type"].lower() != content_type.lower():
         raise PreviewError("no preview for this token and content type")
-    app_label, model_name = content_type.split(".", 1)
+    app_label, model_name = stored["content_type"].split(".", 1)
     model = apps.get_model(app_label, model_name)
     page = model.from_json(stored["json"])
     page.pk = page.id = stored["pk"] or 0

@@ -10,12 +10,15 @@ through these functions, so a headless consumer always gets the same shapes:
   images/pages expanded with the functions above), plus ``"id"``.
 
 Renditions are the fixed set in ``IMAGE_RENDITIONS``, so an API consumer can build a ``srcset``.
+Media URLs are absolute (``media_url``), like the canonical and JSON-LD URLs: a frontend on
+another host can use them as they are.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
 
@@ -27,6 +30,14 @@ IMAGE_RENDITIONS: dict[str, str] = {
     "large": "width-1600",
     "social": "fill-1200x630",
 }
+
+
+def media_url(url: str) -> str:
+    """A file's URL made absolute: a storage that gives absolute URLs (S3, a CDN) is kept; a
+    site-relative one (`/media/...`) is joined to WAGTAILAPI_BASE_URL, the site's base URL."""
+    if url.startswith("/") and not url.startswith("//"):
+        return settings.WAGTAILAPI_BASE_URL.rstrip("/") + url
+    return url
 
 
 def image_representation(
@@ -46,13 +57,13 @@ def _image_representation(image: AbstractImage) -> dict[str, Any]:
     return {
         "id": image.pk,
         "title": image.title,
-        "url": image.file.url,
+        "url": media_url(image.file.url),
         "width": image.width,
         "height": image.height,
         "alt": image.default_alt_text,
         "renditions": {
             name: {
-                "url": renditions[spec].url,
+                "url": media_url(renditions[spec].url),
                 "width": renditions[spec].width,
                 "height": renditions[spec].height,
             }

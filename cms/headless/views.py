@@ -24,6 +24,7 @@ def ping_operation(schemas: dict[str, JSON]) -> JSON:
     return {
         "get": {
             "operationId": "ping",
+            "summary": "Check that the application answers",
             "tags": ["health"],
             "responses": {
                 "200": {

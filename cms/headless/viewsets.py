@@ -16,36 +16,51 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from rest_framework.response import Response
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
 from wagtail.api.v2.serializers import PageParentField
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, get_object_detail_url
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import CollectionViewRestriction, Page
 
 from cms.headless.fields import IMAGE_SCHEMA, SchemaField
 from cms.headless.openapi import (
-    GENERIC_PAGE_SCHEMA,
     JSON,
     PAGE_FILTER_PARAMS,
     OpenAPIDescribed,
     _param,
     endpoint_paths,
+    page_listing_schema,
     page_schema,
+    page_union,
     public_page_models,
 )
 from cms.headless.preview import PreviewError, load_preview
-from cms.headless.representation import image_representation, snippet_representation
+from cms.headless.redirects import (
+    FOLLOWED_SCHEMA,
+    REDIRECT_PAGE_SCHEMA,
+    REDIRECT_SCHEMA,
+    find_redirect,
+    followed_response,
+    has_query,
+    target_page,
+)
+from cms.headless.representation import (
+    image_representation,
+    media_url,
+    snippet_representation,
+)
 from cms.serving.prefetch import prefetch_streams, rich_text_links
-from cms.serving.refdata import kept, memoized, public_q, site_for_request
+from cms.serving.refdata import is_public, kept, memoized, public_q, site_for_request
 
 MAX_OFFSET = 2**31 - 1
 
@@ -145,6 +160,17 @@ _BUILT_FIELDS: dict[tuple, tuple] = {}
 class PageSerializer(WagtailPageSerializer):
     parent = ParentField(read_only=True)
 
+    def to_representation(self, instance):
+        """Wagtail's page, with its type also at the top (`type`, next to `id`), so a typed
+        client narrows the page on one property; `meta.type` stays. `id` and `type` are always
+        there, whatever `fields` drops."""
+        data = super().to_representation(instance)
+        model = instance.specific_class or type(instance)
+        data.pop("id", None)
+        ordered = {"id": instance.pk, "type": f"{model._meta.app_label}.{model.__name__}"}
+        ordered.update(data)
+        return ordered
+
     def build_field(self, field_name, info, model_class, nested_depth):
         """DRF works out each model field's serializer field for every serializer instance; for
         a plain model field the answer depends only on the model and the field, so it is worked
@@ -167,6 +193,10 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
     """Wagtail's pages endpoint: public pages only, batched loading, final HTML rich text."""
 
     base_serializer_class = PageSerializer
+    # When the public version was last published: what a frontend's "updated" date and
+    # cache revalidation go by (first_published_at is Wagtail's own).
+    meta_fields = [*WagtailPagesAPIViewSet.meta_fields, "last_published_at"]
+    listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "last_published_at"]
 
     known_query_parameters = WagtailPagesAPIViewSet.known_query_parameters - {
         "rich_text_format",
@@ -274,16 +304,75 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
             raise BadRequestError("html_path must not contain null characters")
         return super().find_object(queryset, request)
 
+    def find_view(self, request):
+        """A page by path or id; an old path answers 301 with the new page's detail URL.
+
+        As on the HTML site: a redirect for the path with its query string (`/?p=1724`) wins
+        even where the bare path is a page; a redirect for the bare path only where no page is.
+        """
+        html_path = request.GET.get("html_path")
+        if html_path is None or "\x00" in html_path:
+            return super().find_view(request)
+        redirect = None
+        if has_query(html_path):
+            redirect = find_redirect(request, html_path, bare_path=False)
+        if redirect is None:
+            if self.find_object(self.get_queryset(), request) is not None:
+                return super().find_view(request)
+            redirect = find_redirect(request, html_path)
+        if redirect is None or redirect.link is None:
+            raise Http404("no public page or redirect at this path")
+        page = target_page(redirect, request, self.get_base_queryset())
+        if redirect.redirect_page_id and page is None:
+            raise Http404("no public page or redirect at this path")
+        query = request.GET.copy()
+        for name in self.find_query_parameters:
+            query.pop(name, None)
+        return followed_response(request, redirect, page, query.urlencode())
+
+    @classmethod
+    def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
+        paths = super().openapi_paths(base, name, schemas)
+        find = paths[base + "find/"]["get"]
+        find["description"] = (
+            "Finds a page by path or id and redirects (302) to its detail URL. An old path "
+            "with a redirect (an editor's or an imported WordPress URL) answers 301 (302 for "
+            "a temporary redirect) with `Location` set to the new page's detail URL, or to the "
+            "target URL when it is not a page of this site."
+        )
+        moved = {
+            "description": "Moved: `Location` is the new page's detail URL (or external URL).",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/RedirectFollowed"}}
+            },
+        }
+        find["responses"] = {"301": moved, **find["responses"]}
+        find["responses"]["302"]["description"] = (
+            "Found, or moved by a temporary redirect: `Location` is the detail URL."
+        )
+        return paths
+
     @classmethod
     def openapi_describe(cls, schemas: dict[str, JSON]):
-        branches = []
+        details, items = {}, {}
         for model in public_page_models():
-            schemas[f"{model.__name__}"] = page_schema(model)
-            branches.append({"$ref": f"#/components/schemas/{model.__name__}"})
-        schemas["Page"] = GENERIC_PAGE_SCHEMA
-        item = {"anyOf": [*branches, {"$ref": "#/components/schemas/Page"}]}
+            name = model.__name__
+            schemas[name] = page_schema(model)
+            schemas[f"{name}ListItem"] = page_listing_schema(model, cls.detail_only_fields)
+            details[model._meta.label] = name
+            items[model._meta.label] = f"{name}ListItem"
+        schemas["PageDetail"] = page_union(details)
+        schemas["PageListItem"] = page_union(items)
+        item = {"$ref": "#/components/schemas/PageListItem"}
+        detail = {"$ref": "#/components/schemas/PageDetail"}
+        schemas["RedirectFollowed"] = FOLLOWED_SCHEMA
         find = [
-            _param("html_path", "A public path such as `/articles/my-article/`."),
+            _param(
+                "html_path",
+                "A public path such as `/articles/my-article/`, or an old URL with its query "
+                "string (`/?p=1724`): a redirect is followed.",
+            ),
             _param("id", "A page id.", {"type": "integer"}),
         ]
         labels = sorted(model._meta.label for model in public_page_models())
@@ -297,10 +386,117 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
             else param
             for param in PAGE_FILTER_PARAMS
         ]
-        return item, item, params, find
+        return item, detail, params, find
+
+
+class RedirectsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
+    """`/api/v2/redirects/`: every redirect of the requested site, and `find/?html_path=`."""
+
+    name = "redirects"
+    model = Redirect
+    filter_backends: list = []
+    known_query_parameters = frozenset(["limit", "offset", "format"])
+    find_query_parameters = frozenset(["id", "html_path"])
+    body_fields = ["id"]
+    listing_default_fields = ["id"]
+
+    def get_queryset(self) -> QuerySet:
+        site = site_for_request(self.request)
+        queryset = Redirect.objects.select_related("redirect_page", "site").order_by("id")
+        if site is None:
+            return queryset.none()
+        # A redirect to a draft or private page would name it: only public targets are listed.
+        return queryset.filter(Q(site=site) | Q(site=None)).filter(
+            Q(redirect_page=None) | Q(redirect_page__live=True)
+        )
+
+    def represent(self, redirect: Redirect) -> dict[str, Any] | None:
+        page = redirect.redirect_page
+        if page is not None and not is_public(page):
+            return None
+        page_json = None
+        if page is not None:
+            page_json = {
+                "id": page.pk,
+                "title": page.title,
+                "url": page.specific_deferred.url or "",
+                "detail_url": get_object_detail_url(
+                    self.request.wagtailapi_router, self.request, Page, page.pk
+                ),
+            }
+        return {
+            "id": redirect.pk,
+            "old_path": redirect.old_path,
+            "location": redirect.link or "",
+            "is_permanent": redirect.is_permanent,
+            "site": redirect.site.hostname if redirect.site_id else None,
+            "page": page_json,
+        }
+
+    def listing_view(self, request):
+        queryset = self.get_queryset()
+        self.check_query_parameters(queryset)
+        items = self.paginate_queryset(queryset)
+        data = [item for item in map(self.represent, items) if item is not None]
+        return self.get_paginated_response(data)
+
+    def detail_view(self, request, pk):
+        item = self.represent(self.get_object())
+        if item is None:
+            raise Http404("not found")
+        return Response(item)
+
+    def find_object(self, queryset, request):
+        if "html_path" in request.GET:
+            if "\x00" in request.GET["html_path"]:
+                raise BadRequestError("html_path must not contain null characters")
+            redirect = find_redirect(request, request.GET["html_path"])
+            if redirect is None or not queryset.filter(pk=redirect.pk).exists():
+                raise Http404("no redirect for this path")
+            return redirect
+        return super().find_object(queryset, request)
+
+    @classmethod
+    def openapi_describe(cls, schemas: dict[str, JSON]):
+        schemas["Redirect"] = REDIRECT_SCHEMA
+        schemas["RedirectFollowed"] = FOLLOWED_SCHEMA
+        schemas["RedirectPage"] = REDIRECT_PAGE_SCHEMA
+        ref = {"$ref": "#/components/schemas/Redirect"}
+        find = [
+            _param("html_path", "An old path, with its query string (`/?p=1724`)."),
+            _param("id", "A redirect id.", {"type": "integer"}),
+        ]
+        return ref, ref, [], find
+
+    @classmethod
+    def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
+        item, detail, params, find = cls.openapi_describe(schemas)
+        paths = endpoint_paths(base, name, item, detail, params, find)
+        listing = paths[base]["get"]
+        listing["parameters"] = listing["parameters"][:2]
+        paths[base + "{id}/"]["get"]["parameters"] = paths[base + "{id}/"]["get"]["parameters"][:1]
+        listing["summary"] = "List the redirects of the requested site"
+        listing["description"] = (
+            "Site-wide and imported redirects (old WordPress URLs included), so a static "
+            "frontend can emit them as its own redirect rules."
+        )
+        return paths
 
 
 # Images and documents -------------------------------------------------------------------------
+
+
+def _object_meta(extra: JSON) -> JSON:
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "detail_url": {"type": "string"},
+            **extra,
+        },
+        "required": ["type", "detail_url"],
+        "additionalProperties": False,
+    }
 
 
 def _public_collections_only(queryset: QuerySet) -> QuerySet:
@@ -335,12 +531,14 @@ class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
-                "meta": {"type": "object"},
+                "meta": _object_meta({"tags": {"type": "array", "items": {"type": "string"}}}),
                 "title": {"type": "string"},
                 "width": {"type": "integer"},
                 "height": {"type": "integer"},
                 "image": {"$ref": "#/components/schemas/Image"},
             },
+            "required": ["id", "meta", "title", "image"],
+            "additionalProperties": False,
         }
         schemas["ImageItem"] = item
         ref = {"$ref": "#/components/schemas/ImageItem"}
@@ -348,7 +546,7 @@ class ImagesAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
 
 def _document_url(document) -> str:
-    return document.url
+    return media_url(document.url)
 
 
 class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
@@ -378,10 +576,17 @@ class DocumentsAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "type": "object",
             "properties": {
                 "id": {"type": "integer"},
-                "meta": {"type": "object"},
+                "meta": _object_meta(
+                    {
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "download_url": {"type": "string"},
+                    }
+                ),
                 "title": {"type": "string"},
                 "download_url": {"type": "string"},
             },
+            "required": ["id", "meta", "title", "download_url"],
+            "additionalProperties": False,
         }
         schemas["Document"] = item
         ref = {"$ref": "#/components/schemas/Document"}
@@ -475,14 +680,7 @@ class PreviewAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
             "200": {
                 "description": "The draft.",
                 "content": {
-                    "application/json": {
-                        "schema": {
-                            "anyOf": [
-                                {"$ref": f"#/components/schemas/{model.__name__}"}
-                                for model in public_page_models()
-                            ]
-                        }
-                    }
+                    "application/json": {"schema": {"$ref": "#/components/schemas/PageDetail"}}
                 },
             },
             **{code: paths[base + "{id}/"]["get"]["responses"][code] for code in ("400", "404")},

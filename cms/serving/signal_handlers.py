@@ -1,6 +1,7 @@
 """What stamps a new content version: publishing, moving or deleting a page, and saving or
 deleting any model whose rows appear in public output (snippets, images, documents, site
-settings, sites, view restrictions). Connected per sender from `ServingConfig.ready()`."""
+settings, sites, view restrictions, redirects). Connected per sender from
+`ServingConfig.ready()`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cms.serving.cache import invalidate
 
 def content_models() -> list[type[models.Model]]:
     """Models whose rows appear in public output, besides pages."""
+    from wagtail.contrib.redirects.models import Redirect
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
@@ -27,6 +29,7 @@ def content_models() -> list[type[models.Model]]:
         BaseGenericSetting,
         Site,
         BaseViewRestriction,
+        Redirect,  # the redirects endpoint lists them
     )
     snippets = set(get_snippet_models())
     return [

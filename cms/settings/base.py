@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -126,6 +127,7 @@ INSTALLED_APPS = [
     "home",
     "blog",
     "leads",
+    "integrations",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -309,12 +311,27 @@ if LEADS_WORKER_SILENT_AFTER < 2 * LEADS_WORKER_HEARTBEAT_INTERVAL:
         "worker that is merely slow to write counts as silent."
     )
 
+# Publish webhooks (integrations): retries with backoff like lead notifications.
+WEBHOOKS_BACKOFF_BASE = env_int("WEBHOOKS_BACKOFF_BASE", 30)
+WEBHOOKS_BACKOFF_MAX = env_int("WEBHOOKS_BACKOFF_MAX", 3600)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
+WEBHOOKS_RELAY_INTERVAL = env_int("WEBHOOKS_RELAY_INTERVAL", 5)
+WEBHOOKS_REPUBLISH_AFTER = env_int("WEBHOOKS_REPUBLISH_AFTER", 60)
+WEBHOOKS_STUCK_AFTER = env_int("WEBHOOKS_STUCK_AFTER", 300)
+# Off in production: a webhook URL may not point at a private, loopback or link-local address.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+
 CELERY_BEAT_SCHEDULE = {
     "relay-lead-notifications": {
         "task": "leads.tasks.relay_notifications",
         "schedule": float(LEADS_NOTIFY_RELAY_INTERVAL),
         # A relay run the worker could not start in time is dropped: the next one does its work.
         "options": {"expires": max(LEADS_NOTIFY_RELAY_INTERVAL * 2, 10)},
+    },
+    "relay-webhooks": {
+        "task": "integrations.tasks.relay_webhooks",
+        "schedule": float(WEBHOOKS_RELAY_INTERVAL),
+        "options": {"expires": max(WEBHOOKS_RELAY_INTERVAL * 2, 10)},
     },
     "purge-expired-leads": {
         "task": "leads.tasks.purge_expired_leads",
@@ -381,6 +398,10 @@ ADMIN_PATH_PREFIXES = ("/admin/",)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# A browser frontend reads the ETag (to send If-None-Match), Retry-After (429, 503) and Link,
+# and may send If-None-Match itself (a preflighted header).
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Link"]
+CORS_ALLOW_HEADERS = (*cors_default_headers, "if-none-match")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

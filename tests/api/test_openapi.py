@@ -45,15 +45,22 @@ def test_document_lists_every_endpoint_and_the_lead_intake(openapi):
     assert "html_path" in find_params
 
 
+def resolve(openapi, schema: dict) -> dict:
+    """The schema a `$ref` points at (followed until it is not a reference)."""
+    while "$ref" in schema:
+        schema = openapi["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
 @pytest.mark.parametrize("model", [BlogPage, HomePage])
 def test_every_block_type_has_a_documented_value(openapi, model):
     schema = openapi["components"]["schemas"][model.__name__]
-    branches = schema["properties"]["body"]["items"]["oneOf"]
+    branches = resolve(openapi, schema["properties"]["body"])["items"]["oneOf"]
     documented = {branch["title"]: branch for branch in branches}
     assert set(documented) == set(model.body.field.stream_block.child_blocks)
     for name, branch in documented.items():
         assert branch["properties"]["type"] == {"const": name}
-        value = branch["properties"]["value"]
+        value = resolve(openapi, branch["properties"]["value"])
         assert value.get("type") or value.get("oneOf") or value.get("anyOf"), name
 
 
@@ -74,7 +81,7 @@ def test_blog_page_fields_are_documented(openapi):
         "jsonld",
     ):
         assert field in properties, field
-    author = properties["authors"]["items"]
+    author = resolve(openapi, properties["authors"]["items"])
     assert {"license", "headshot", "short_bio", "credentials"} <= set(author["properties"])
 
 

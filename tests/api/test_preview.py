@@ -39,8 +39,10 @@ def test_editor_preview_shows_the_unsaved_draft_to_the_frontend(client, site_con
     draft.title = "Unsaved draft title"
     request = RequestFactory().get("/admin/", HTTP_HOST="testserver")
     query = _preview_query(draft, request)
-    assert query["content_type"] == "blog.blogpage"
+    assert query["content_type"] == "blog.BlogPage"  # as the page's `type` in the API
 
+    for case in ("blog.blogpage", "BLOG.BLOGPAGE"):  # any case is the same type
+        assert client.get("/api/v2/preview/", {**query, "content_type": case}).status_code == 200
     response = client.get("/api/v2/preview/", query)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
