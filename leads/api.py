@@ -13,13 +13,14 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from cms.serving.proxy import client_ip
+
 from .fields import API_FIELDS, Kind, LeadField
 from .forms import LeadForm
 from .services import (
     IntakeUnavailable,
     RateLimited,
     Submission,
-    client_ip,
     practice_phone,
     submit_lead,
 )

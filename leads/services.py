@@ -75,24 +75,6 @@ class Submission:
 # Client address and rate limit ------------------------------------------------------------------
 
 
-def client_ip(request) -> str:
-    """The client's address: X-Forwarded-For honoured only through TRUSTED_PROXY_COUNT proxies.
-
-    Each trusted proxy appends the address it received the request from, so the client is the
-    entry TRUSTED_PROXY_COUNT places from the right. With no trusted proxy (or a header shorter
-    than the proxy chain, i.e. forged or misconfigured) the socket address is used.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies][:64]
-
-
 def hash_ip(ip: str) -> str:
     """A salted hash of the address (the salt is derived from SECRET_KEY); never the address."""
     if not ip:

@@ -13,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cms.serving.proxy import client_ip
+
 from .fields import QUERY_FIELDS
 from .forms import LeadForm
 from .services import (
     IntakeUnavailable,
     RateLimited,
     Submission,
-    client_ip,
     form_started_token,
     practice_phone,
     submit_lead,
