@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
+from . import audit
 from .fields import STORED_INTAKE_FIELDS, Kind
 from .models import Lead, LeadActivity
 from .outbox import queue_notifications
@@ -284,13 +285,17 @@ def change_status(lead: Lead, status: str, actor) -> LeadActivity | None:
             from_status=previous,
             to_status=status,
         )
+        audit.record(lead, audit.STATUS, actor, **{"from": previous, "to": status})
         if was_spam and not lead.is_spam and not lead.notifications.exists():
             queue_notifications(lead)
     return activity
 
 
 def add_note(lead: Lead, text: str, actor) -> LeadActivity:
-    """An internal note on a lead, with who wrote it and when."""
-    return LeadActivity.objects.create(
-        lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
-    )
+    """An internal note on a lead, with who wrote it and when (its text stays out of the trail)."""
+    with transaction.atomic():
+        activity = LeadActivity.objects.create(
+            lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
+        )
+        audit.record(lead, audit.NOTE, actor)
+    return activity

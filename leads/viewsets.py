@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Page
 
+from . import audit
 from .fields import ADMIN_FIELDS
 from .models import Lead
 from .monitoring import delivery_status
@@ -122,6 +123,11 @@ class LeadIndexView(generic.IndexView):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # Recorded before the file streams: which leads left the admin, in what format, how many.
+        audit.record_export(queryset, self.request.user, spreadsheet_format)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     def preprocess_field_value(self, field, value, export_format):
         return neutralise_formula(super().preprocess_field_value(field, value, export_format))
 
@@ -153,6 +159,7 @@ class LeadSummaryPanel(Panel):
             lead = Lead.objects.select_related("source_page").get(pk=self.instance.pk)
             context["lead"] = lead
             context["activities"] = lead.activities.select_related("actor")
+            context["access_trail"] = audit.trail(lead)
             return context
 
 
@@ -176,6 +183,11 @@ class LeadEditView(generic.EditView):
     """The lead's page: its details and history, with the status and a new note to save."""
 
     success_message = "Request '%(object)s' updated."
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(self.object, audit.VIEW, request.user)
+        return response
 
     def save_instance(self):
         lead = Lead.objects.get(pk=self.object.pk)
@@ -204,8 +216,18 @@ def resend_notification(request, pk):
         raise PermissionDenied
     lead = get_object_or_404(Lead, pk=pk)
     if resend(lead):
+        audit.record(lead, audit.RESEND, request.user)
         messages.success(request, f"Notification for {lead} queued again.")
     return redirect("leads_lead:index")
+
+
+class LeadInspectView(generic.InspectView):
+    """The read-only detail of a lead; each look is recorded in its access trail."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(self.object, audit.VIEW, request.user)
+        return response
 
 
 class LeadViewSet(ModelViewSet):
@@ -222,6 +244,7 @@ class LeadViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = LeadIndexView
     edit_view_class = LeadEditView
+    inspect_view_class = LeadInspectView
     form_fields = ["status"]
     list_display = [
         "reference",

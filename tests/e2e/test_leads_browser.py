@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from leads.models import Lead
 from tests.blog.factories import make_article, make_index, make_site
+from tests.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,11 +60,7 @@ def test_visitor_submits_article_form_and_lead_manager_finds_it(
 
     manager = get_user_model().objects.create_user("manager", "m@example.org", "s3cret-pass!")
     manager.groups.add(Group.objects.get(name="Lead managers"))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", "s3cret-pass!")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_browser(page, live_server.url, "manager", "s3cret-pass!")
     assert (
         page.get_by_text("1 new request").first.is_visible()
         or page.get_by_text("new request").first.is_visible()
