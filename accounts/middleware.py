@@ -88,13 +88,14 @@ class PasswordResetThrottleMiddleware:
         if request.method == "POST" and request.path == reverse("wagtailadmin_password_reset"):
             retry = self._over_limit(request)
             if retry:
-                return render(
+                response = render(
                     request,
                     "accounts/password_reset_throttled.html",
                     {"minutes": max(1, retry // 60)},
                     status=429,
-                    headers={"Retry-After": str(retry)},
                 )
+                response["Retry-After"] = str(retry)
+                return response
         return self.get_response(request)
 
     def _over_limit(self, request) -> int:

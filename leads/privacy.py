@@ -83,7 +83,7 @@ def forget_statistics() -> None:
             LeadActivity.objects.create(lead=placeholder, kind=LeadActivity.Kind.NOTE)
             Notification.objects.create(lead=placeholder, state=Notification.State.DEAD)
         with connection.cursor() as cursor:
-            for model in (Lead, LeadActivity, Notification):
+            for model in tables:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         if placeholder is not None:
             placeholder.delete()
