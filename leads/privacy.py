@@ -66,11 +66,8 @@ def forget_statistics() -> None:
         return
     with transaction.atomic():
         placeholder = None
-        if not (
-            Lead.objects.exists()
-            and LeadActivity.objects.exists()
-            and Notification.objects.exists()
-        ):
+        tables = (Lead, LeadActivity, Notification)
+        if not all(model._default_manager.exists() for model in tables):
             now = timezone.now()
             placeholder = Lead.objects.create(
                 name="-",
