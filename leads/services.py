@@ -9,6 +9,7 @@ classes and counts, never lead fields. Retention, access and erasure are in `pri
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -112,22 +113,51 @@ def check_rate_limit(ip_hash: str) -> None:
 
 
 def form_started_token() -> str:
-    """A signed timestamp for the hidden `started` field of the HTML form."""
-    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign("form")
+    """A signed timestamp and a single-use nonce for the hidden `started` field of the HTML form."""
+    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(secrets.token_urlsafe(12))
 
 
-def _too_fast(token: str) -> str | None:
-    """Why the signed start time looks like a bot, or None when it looks human."""
+def _nonce_key(nonce: str) -> str:
+    return "leads:form-token:" + salted_hmac(FORM_STARTED_SALT, nonce).hexdigest()
+
+
+def _form_token_problem(token: str) -> str | None:
+    """Why the form's `started` token looks like a bot or a replay, or None when it looks human.
+
+    Valid for LEADS_FORM_TOKEN_MAX_AGE seconds, not before LEADS_MIN_FILL_SECONDS, and once:
+    its nonce is kept in the cache until the token would expire anyway (a cache that is down
+    skips the single-use check rather than refuse people).
+    """
     if not token:
         return "form token missing"
     signer = signing.TimestampSigner(salt=FORM_STARTED_SALT)
     try:
-        signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_MIN_FILL_SECONDS))
+        nonce = signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_FORM_TOKEN_MAX_AGE))
     except signing.SignatureExpired:
-        return None
+        return "form token expired"
     except signing.BadSignature:
         return "form token invalid"
-    return "sent too fast"
+    try:
+        signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_MIN_FILL_SECONDS))
+    except signing.SignatureExpired:
+        pass
+    else:
+        return "sent too fast"
+    try:
+        first_use = cache.add(_nonce_key(nonce), 1, timeout=settings.LEADS_FORM_TOKEN_MAX_AGE)
+    except Exception as exc:
+        logger.warning("Form token reuse check skipped (%s).", exc.__class__.__name__)
+        return None
+    return None if first_use else "form token reused"
+
+
+def _release_form_token(token: str) -> None:
+    """The request was not stored: its token may be sent again."""
+    try:
+        nonce = signing.TimestampSigner(salt=FORM_STARTED_SALT).unsign(token)
+        cache.delete(_nonce_key(nonce))
+    except Exception as exc:
+        logger.warning("Form token not released (%s).", exc.__class__.__name__)
 
 
 def _check_recaptcha(token: str) -> tuple[str | None, bool]:
@@ -170,9 +200,11 @@ def _referrer_host(value: str) -> str:
 
 
 def _source_page(page_id: int | None) -> Page | None:
+    """The page the request came from, only if it is live and public (a draft's or a private
+    page's id is dropped, not an error: its title must not reach the practice's email)."""
     if not page_id:
         return None
-    return Page.objects.filter(pk=page_id).first()
+    return Page.objects.live().public().filter(pk=page_id).first()
 
 
 # How a visitor's value becomes its Lead column, where it is not stored as sent.
@@ -212,7 +244,7 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     reasons = list(submission.spam_reasons)
     if data.get("website"):
         reasons.append("honeypot filled")
-    if submission.channel == "html" and (reason := _too_fast(data.get("started", ""))):
+    if submission.channel == "html" and (reason := _form_token_problem(data.get("started", ""))):
         reasons.append(reason)
     captcha_unverified = False
     token = data.get("recaptcha_token", "")
@@ -247,11 +279,15 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
             if not reasons:
                 queue_notifications(lead)
     except (OperationalError, InterfaceError) as exc:
+        if submission.channel == "html":
+            _release_form_token(data.get("started", ""))
         logger.error(
             "Consultation request not stored: database unavailable (%s).", exc.__class__.__name__
         )
         raise IntakeUnavailable from None
     except DatabaseError as exc:
+        if submission.channel == "html":
+            _release_form_token(data.get("started", ""))
         logger.error(
             "Consultation request not stored: database error (%s).", exc.__class__.__name__
         )

@@ -447,6 +447,10 @@ LEADS_RATE_WINDOW = env_int("LEADS_RATE_WINDOW", 3600)
 LEADS_DUPLICATE_WINDOW = env_int("LEADS_DUPLICATE_WINDOW", 86400)
 # A form sent sooner than this many seconds after it was shown is treated as a bot.
 LEADS_MIN_FILL_SECONDS = env_int("LEADS_MIN_FILL_SECONDS", 3)
+# The form's token is valid this long after the form was shown, and once (a replay is spam).
+LEADS_FORM_TOKEN_MAX_AGE = env_int("LEADS_FORM_TOKEN_MAX_AGE", 2 * 86400)
+# The acknowledgement email goes to one address at most once in this many seconds.
+LEADS_ACK_EVERY = env_int("LEADS_ACK_EVERY", 86400)
 # Retention in days: every request; spam and closed requests go sooner.
 LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 180)
 LEADS_SPAM_RETENTION_DAYS = env_int("LEADS_SPAM_RETENTION_DAYS", 30)
