@@ -59,6 +59,9 @@ class TwoFactorMiddleware:
             reverse("wagtailadmin_logout"),
             reverse("wagtailadmin_password_reset"),
             reverse("accounts_two_factor:verify").rsplit("verify/", 1)[0],
+            # The icon sprite and translations every admin page (these ones too) loads.
+            reverse("wagtailadmin_sprite"),
+            reverse("wagtailadmin_javascript_catalog"),
             settings.STATIC_URL,
         )
 

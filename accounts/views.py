@@ -48,7 +48,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             request.session[RECOVERY_SESSION_KEY] = services.new_recovery_codes(request.user)
             return _to("recovery", _next_url(request))
         form.add_error(
-            "code",
+            None,
             "That code did not match. Check the app shows this account and that your "
             "device's clock is right, then enter the newest code.",
         )
@@ -88,7 +88,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next_url(request))
         form.add_error(
-            "code",
+            None,
             "That code did not work. Enter the newest code from your app (wait for it to change "
             "after a wrong try), or one of your recovery codes.",
         )

@@ -60,12 +60,12 @@ def sign_in_browser(page, base_url: str, username: str, password: str) -> None:
     from accounts.policy import two_factor_required
 
     user = get_user_model().objects.get(username=username)
+    device = authenticator(user) if two_factor_required(user) else None
     page.goto(f"{base_url}/admin/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    if two_factor_required(user):
-        device = authenticator(user)
+    if device is not None:
         page.wait_for_url(f"{base_url}/admin/two-factor/verify/**")
         page.fill("input[name=code]", next_unused_code(device))
         page.click("form.login-form button[type=submit]")
