@@ -65,7 +65,11 @@ def claim_acknowledgement(email: str) -> bool:
     address = email.strip().lower()
     key = "leads:ack:" + salted_hmac("leads.ack-address", address, algorithm="sha256").hexdigest()
     try:
-        return bool(cache.add(key, 1, timeout=settings.LEADS_ACK_EVERY))
+        # add + incr: `incr` raises when the cache is down (where `add` would just say False).
+        cache.add(key, 0, timeout=settings.LEADS_ACK_EVERY)
+        return cache.incr(key) == 1
+    except ValueError:
+        return True  # expired between add and incr: the period is over
     except Exception as exc:
         logger.warning("Acknowledgement limit read from the database (%s).", exc.__class__.__name__)
     since = timezone.now() - timedelta(seconds=settings.LEADS_ACK_EVERY)

@@ -143,12 +143,17 @@ def _form_token_problem(token: str) -> str | None:
         pass
     else:
         return "sent too fast"
+    key = _nonce_key(nonce)
     try:
-        first_use = cache.add(_nonce_key(nonce), 1, timeout=settings.LEADS_FORM_TOKEN_MAX_AGE)
+        # add + incr, as the rate limit: `incr` raises when the cache is down (`add` says False).
+        cache.add(key, 0, timeout=settings.LEADS_FORM_TOKEN_MAX_AGE)
+        uses = cache.incr(key)
+    except ValueError:
+        return None  # expired between add and incr: this was its first use
     except Exception as exc:
         logger.warning("Form token reuse check skipped (%s).", exc.__class__.__name__)
         return None
-    return None if first_use else "form token reused"
+    return None if uses == 1 else "form token reused"
 
 
 def _release_form_token(token: str) -> None:

@@ -98,3 +98,32 @@ def test_acknowledgement_at_most_once_per_address_per_day(post_api, ack_on, sett
     keys = [key for key in cache._cache if ":leads:ack:" in key] if hasattr(cache, "_cache") else []
     assert keys and not any("victim" in key.lower() for key in keys)
     assert mail.outbox == []  # queued, not sent inline
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.redis.RedisCache",
+        "cms.serving.resilient_cache.ResilientRedisCache",  # production's: errors are misses
+    ],
+)
+def test_with_the_cache_down_tokens_and_acknowledgements_still_work(
+    post_form, post_api, settings, backend, ack_on
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert post_form(email="form@example.org").status_code == 302
+    assert post_api(email="same@example.org").status_code == 201
+    assert post_api(email="same@example.org").status_code == 201
+    assert not Lead.objects.filter(spam_reason__contains="token").exists()
+    # The database stands in for the limit: one acknowledgement per address.
+    acks = Notification.objects.filter(kind=Notification.Kind.ACKNOWLEDGEMENT)
+    assert sorted(acks.values_list("lead__email", flat=True)) == [
+        "form@example.org",
+        "same@example.org",
+    ]
