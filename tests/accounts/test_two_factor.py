@@ -133,3 +133,17 @@ def test_the_shared_test_helper_passes_the_second_factor(client):
     manager = make_staff("manager", "Lead managers")
     sign_in(client, manager)
     assert client.get("/admin/leads/lead/").status_code == 200
+
+
+def test_a_lost_phone_is_reset_by_command_and_the_account_enrols_again(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_staff("manager", "Lead managers")
+    password_sign_in(client, "manager")
+    enrol(client)
+    client.post("/admin/logout/")
+    call_command("two_factor_reset", "manager", stdout=StringIO())
+    password_sign_in(client, "manager")
+    assert client.get("/admin/leads/lead/")["Location"].startswith("/admin/two-factor/setup/")
