@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.oath import TOTP
 
+from tests.e2e.test_content_accessibility import axe_violations
 from tests.leads.test_admin import SECRET_NAME, every_lead_url, make_lead
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +40,7 @@ def test_lead_manager_enrols_before_reaching_any_lead_then_needs_the_code(
     assert page.locator("h1").first.inner_text() == "Set up two-factor sign-in"
     assert page.locator(".two-factor-qr svg").is_visible()
     page.screenshot(path=str(artifacts_dir / "two-factor-setup.png"), full_page=True)
+    assert axe_violations(page) == []
 
     for url in every_lead_url(lead):
         page.goto(f"{base}{url}")
@@ -62,6 +64,7 @@ def test_lead_manager_enrols_before_reaching_any_lead_then_needs_the_code(
     other.fill("input[name=password]", PASSWORD)
     other.click("button[type=submit]")
     other.wait_for_url(f"{base}/admin/two-factor/verify/**")
+    assert axe_violations(other) == []
     other.goto(f"{base}/admin/leads/lead/edit/{lead.pk}/")
     assert other.url.startswith(f"{base}/admin/two-factor/verify/")
     assert SECRET_NAME not in other.content()
