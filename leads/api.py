@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from cms.serving.proxy import client_ip
 from integrations.keys import (
     KEY_HEADER,
     VISITOR_HEADER,
@@ -36,7 +37,6 @@ from .services import (
     IntakeUnavailable,
     RateLimited,
     Submission,
-    client_ip,
     practice_phone,
     submit_lead,
 )

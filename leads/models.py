@@ -219,6 +219,9 @@ class ErasureRecord(models.Model):
 
     reason = models.CharField(max_length=10, choices=Reason.choices)
     leads_deleted = models.PositiveIntegerField()
+    trail_entries_deleted = models.PositiveIntegerField(
+        default=0, help_text="How many access-trail entries went with them (who and what: gone)."
+    )
     performed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -61,9 +61,11 @@ def practice_message(lead: Lead) -> EmailMessage:
     if not settings.LEADS_NOTIFY_TO:
         raise NoRecipients("LEADS_NOTIFY_TO is empty")
     page = lead.source_page
+    # Only a page anyone may read: a page unpublished or made private since says nothing.
+    shown = page is not None and page.live and not page.get_view_restrictions().exists()
     context = {
         "received_at": timezone.localtime(lead.received_at),
-        "page_title": page.title if page is not None else "",
+        "page_title": page.title if shown else "",
         "admin_url": lead_admin_url(lead),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }

@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from leads.models import Lead, Notification
 from leads.notifications import acknowledgement_enabled
@@ -45,11 +49,33 @@ def queue_notifications(lead: Lead) -> list[Notification]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_notifications() must run inside the intake transaction.")
     kinds = [Notification.Kind.PRACTICE]
-    if lead.email and acknowledgement_enabled(lead):
+    if lead.email and acknowledgement_enabled(lead) and claim_acknowledgement(lead.email):
         kinds.append(Notification.Kind.ACKNOWLEDGEMENT)
     rows = [Notification.objects.create(lead=lead, kind=kind) for kind in kinds]
     transaction.on_commit(partial(publish, [row.pk for row in rows]))
     return rows
+
+
+def claim_acknowledgement(email: str) -> bool:
+    """Whether this address may get an acknowledgement now: at most one per LEADS_ACK_EVERY.
+
+    Keyed in the cache by an HMAC of the address (never the address). With the cache down the
+    database answers (an acknowledgement queued for the address within the period).
+    """
+    address = email.strip().lower()
+    key = "leads:ack:" + salted_hmac("leads.ack-address", address, algorithm="sha256").hexdigest()
+    try:
+        # add + incr: `incr` raises when the cache is down (where `add` would just say False).
+        cache.add(key, 0, timeout=settings.LEADS_ACK_EVERY)
+        return cache.incr(key) == 1
+    except ValueError:
+        return True  # expired between add and incr: the period is over
+    except Exception as exc:
+        logger.warning("Acknowledgement limit read from the database (%s).", exc.__class__.__name__)
+    since = timezone.now() - timedelta(seconds=settings.LEADS_ACK_EVERY)
+    return not Notification.objects.filter(
+        kind=Notification.Kind.ACKNOWLEDGEMENT, lead__email__iexact=address, created_at__gte=since
+    ).exists()
 
 
 def publish(notification_ids: Iterable[int], deadline: float = PUBLISH_DEADLINE) -> bool:

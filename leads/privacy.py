@@ -12,20 +12,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import audit
 from .fields import STORED_FIELDS
-from .models import ErasureRecord, Lead
+from .models import ErasureRecord, Lead, LeadActivity, Notification
 
 logger = logging.getLogger(__name__)
 
 
 def _delete_leads(leads: QuerySet[Lead], reason: str) -> int:
-    """Delete leads with everything attached, including Wagtail's log entries about them."""
+    """Delete leads with everything attached, including their access trail (Wagtail's log
+    entries), keeping only an anonymous ErasureRecord with the counts; then refresh the planner
+    statistics so no deleted value stays readable in `pg_stats`."""
     from django.contrib.contenttypes.models import ContentType
+    from wagtail.log_actions import log
     from wagtail.models import ModelLogEntry, ReferenceIndex
 
     ids = list(leads.values_list("pk", flat=True))
@@ -34,13 +38,52 @@ def _delete_leads(leads: QuerySet[Lead], reason: str) -> int:
     with transaction.atomic():
         content_type = ContentType.objects.get_for_model(Lead)
         object_ids = [str(pk) for pk in ids]
-        ModelLogEntry.objects.filter(content_type=content_type, object_id__in=object_ids).delete()
+        trail_deleted, _ = ModelLogEntry.objects.filter(
+            content_type=content_type, object_id__in=object_ids
+        ).delete()
         ReferenceIndex.objects.filter(
             base_content_type=content_type, object_id__in=object_ids
         ).delete()
         Lead.objects.filter(pk__in=ids).delete()
-        ErasureRecord.objects.create(reason=reason, leads_deleted=len(ids))
+        erasure = ErasureRecord.objects.create(
+            reason=reason, leads_deleted=len(ids), trail_entries_deleted=trail_deleted
+        )
+        log(erasure, "leads.erase", data={"reason": reason, "count": len(ids)})
+    forget_statistics()
     return len(ids)
+
+
+def forget_statistics() -> None:
+    """Make PostgreSQL's planner statistics (`pg_stats`) forget deleted values.
+
+    ANALYZE rebuilds each table's sample from the rows left. A table left empty would keep its
+    old statistics (PostgreSQL writes them only when it sampled a row), so, in one transaction
+    nobody else sees into, a placeholder request with a note and an outbox row is added, the
+    tables analysed and the placeholder deleted: the statistics then describe the placeholder.
+    Needs only the table owner's rights (no superuser).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with transaction.atomic():
+        placeholder = None
+        tables = (Lead, LeadActivity, Notification)
+        if not all(model._default_manager.exists() for model in tables):
+            now = timezone.now()
+            placeholder = Lead.objects.create(
+                name="-",
+                email="placeholder@invalid",
+                consent_version="-",
+                consented_at=now,
+                received_at=now,
+                status=Lead.Status.CLOSED,
+            )
+            LeadActivity.objects.create(lead=placeholder, kind=LeadActivity.Kind.NOTE)
+            Notification.objects.create(lead=placeholder, state=Notification.State.DEAD)
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        if placeholder is not None:
+            placeholder.delete()
 
 
 def expired_leads() -> QuerySet[Lead]:
@@ -81,7 +124,9 @@ def _as_json(value: Any) -> Any:
 
 def export_person(email: str) -> dict[str, Any]:
     """Everything held about the person with this email, for an access request."""
-    leads = leads_for_person(email).prefetch_related("activities", "notifications")
+    leads = list(leads_for_person(email).prefetch_related("activities", "notifications"))
+    for lead in leads:
+        audit.record(lead, audit.EXPORT_PERSON, count=len(leads))
     return {
         "email": email.strip(),
         "exported_at": timezone.now().isoformat(),

@@ -9,6 +9,7 @@ classes and counts, never lead fields. Retention, access and erasure are in `pri
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Page
 
+from . import audit
 from .fields import STORED_INTAKE_FIELDS, Kind
 from .models import Lead, LeadActivity
 from .outbox import queue_notifications
@@ -75,24 +77,6 @@ class Submission:
 # Client address and rate limit ------------------------------------------------------------------
 
 
-def client_ip(request) -> str:
-    """The client's address: X-Forwarded-For honoured only through TRUSTED_PROXY_COUNT proxies.
-
-    Each trusted proxy appends the address it received the request from, so the client is the
-    entry TRUSTED_PROXY_COUNT places from the right. With no trusted proxy (or a header shorter
-    than the proxy chain, i.e. forged or misconfigured) the socket address is used.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies][:64]
-
-
 def hash_ip(ip: str) -> str:
     """A salted hash of the address (the salt is derived from SECRET_KEY); never the address."""
     if not ip:
@@ -129,22 +113,56 @@ def check_rate_limit(ip_hash: str) -> None:
 
 
 def form_started_token() -> str:
-    """A signed timestamp for the hidden `started` field of the HTML form."""
-    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign("form")
+    """A signed timestamp and a single-use nonce for the hidden `started` field of the HTML form."""
+    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(secrets.token_urlsafe(12))
 
 
-def _too_fast(token: str) -> str | None:
-    """Why the signed start time looks like a bot, or None when it looks human."""
+def _nonce_key(nonce: str) -> str:
+    return "leads:form-token:" + salted_hmac(FORM_STARTED_SALT, nonce).hexdigest()
+
+
+def _form_token_problem(token: str) -> str | None:
+    """Why the form's `started` token looks like a bot or a replay, or None when it looks human.
+
+    Valid for LEADS_FORM_TOKEN_MAX_AGE seconds, not before LEADS_MIN_FILL_SECONDS, and once:
+    its nonce is kept in the cache until the token would expire anyway (a cache that is down
+    skips the single-use check rather than refuse people).
+    """
     if not token:
         return "form token missing"
     signer = signing.TimestampSigner(salt=FORM_STARTED_SALT)
     try:
-        signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_MIN_FILL_SECONDS))
+        nonce = signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_FORM_TOKEN_MAX_AGE))
     except signing.SignatureExpired:
-        return None
+        return "form token expired"
     except signing.BadSignature:
         return "form token invalid"
-    return "sent too fast"
+    try:
+        signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_MIN_FILL_SECONDS))
+    except signing.SignatureExpired:
+        pass
+    else:
+        return "sent too fast"
+    key = _nonce_key(nonce)
+    try:
+        # add + incr, as the rate limit: `incr` raises when the cache is down (`add` says False).
+        cache.add(key, 0, timeout=settings.LEADS_FORM_TOKEN_MAX_AGE)
+        uses = cache.incr(key)
+    except ValueError:
+        return None  # expired between add and incr: this was its first use
+    except Exception as exc:
+        logger.warning("Form token reuse check skipped (%s).", exc.__class__.__name__)
+        return None
+    return None if uses == 1 else "form token reused"
+
+
+def _release_form_token(token: str) -> None:
+    """The request was not stored: its token may be sent again."""
+    try:
+        nonce = signing.TimestampSigner(salt=FORM_STARTED_SALT).unsign(token)
+        cache.delete(_nonce_key(nonce))
+    except Exception as exc:
+        logger.warning("Form token not released (%s).", exc.__class__.__name__)
 
 
 def _check_recaptcha(token: str) -> tuple[str | None, bool]:
@@ -187,9 +205,11 @@ def _referrer_host(value: str) -> str:
 
 
 def _source_page(page_id: int | None) -> Page | None:
+    """The page the request came from, only if it is live and public (a draft's or a private
+    page's id is dropped, not an error: its title must not reach the practice's email)."""
     if not page_id:
         return None
-    return Page.objects.filter(pk=page_id).first()
+    return Page.objects.live().public().filter(pk=page_id).first()
 
 
 # How a visitor's value becomes its Lead column, where it is not stored as sent.
@@ -229,7 +249,7 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     reasons = list(submission.spam_reasons)
     if data.get("website"):
         reasons.append("honeypot filled")
-    if submission.channel == "html" and (reason := _too_fast(data.get("started", ""))):
+    if submission.channel == "html" and (reason := _form_token_problem(data.get("started", ""))):
         reasons.append(reason)
     captcha_unverified = False
     token = data.get("recaptcha_token", "")
@@ -264,11 +284,15 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
             if not reasons:
                 queue_notifications(lead)
     except (OperationalError, InterfaceError) as exc:
+        if submission.channel == "html":
+            _release_form_token(data.get("started", ""))
         logger.error(
             "Consultation request not stored: database unavailable (%s).", exc.__class__.__name__
         )
         raise IntakeUnavailable from None
     except DatabaseError as exc:
+        if submission.channel == "html":
+            _release_form_token(data.get("started", ""))
         logger.error(
             "Consultation request not stored: database error (%s).", exc.__class__.__name__
         )
@@ -302,13 +326,17 @@ def change_status(lead: Lead, status: str, actor) -> LeadActivity | None:
             from_status=previous,
             to_status=status,
         )
+        audit.record(lead, audit.STATUS, actor, **{"from": previous, "to": status})
         if was_spam and not lead.is_spam and not lead.notifications.exists():
             queue_notifications(lead)
     return activity
 
 
 def add_note(lead: Lead, text: str, actor) -> LeadActivity:
-    """An internal note on a lead, with who wrote it and when."""
-    return LeadActivity.objects.create(
-        lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
-    )
+    """An internal note on a lead, with who wrote it and when (its text stays out of the trail)."""
+    with transaction.atomic():
+        activity = LeadActivity.objects.create(
+            lead=lead, kind=LeadActivity.Kind.NOTE, actor=actor, text=text
+        )
+        audit.record(lead, audit.NOTE, actor)
+    return activity

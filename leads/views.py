@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
+from cms.serving.proxy import client_ip
+
 from .fields import QUERY_FIELDS
 from .forms import FORM_TEXT, LeadForm
 from .services import (
     IntakeUnavailable,
     RateLimited,
     Submission,
-    client_ip,
     form_started_token,
     practice_phone,
     submit_lead,

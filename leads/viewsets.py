@@ -35,6 +35,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 from wagtail.models import Page
 
+from . import audit
 from .fields import ADMIN_FIELDS
 from .models import Lead, LeadActivity
 from .monitoring import delivery_status
@@ -247,6 +248,11 @@ class LeadIndexView(generic.IndexView):
             heading += f" ({settings.TIME_ZONE})"
         return heading
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # Recorded before the file streams: which leads left the admin, in what format, how many.
+        audit.record_export(queryset, self.request.user, spreadsheet_format)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         if export_format == self.FORMAT_CSV:
@@ -327,6 +333,7 @@ class LeadSummaryPanel(Panel):
             context["activities"] = lead.activities.select_related("actor")
             context["next_step"] = next_step(lead)
             context["status_labels"] = dict(Lead.Status.choices)
+            context["access_trail"] = audit.trail(lead)
             return context
 
 
@@ -350,6 +357,11 @@ class LeadEditView(generic.EditView):
     """The lead's page: its details and history, with the status and a new note to save."""
 
     success_message = "Request '%(object)s' updated."
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(self.object, audit.VIEW, request.user)
+        return response
 
     def save_instance(self):
         lead = Lead.objects.get(pk=self.object.pk)
@@ -394,8 +406,18 @@ def resend_notification(request, pk):
         raise PermissionDenied
     lead = get_object_or_404(Lead, pk=pk)
     if resend(lead):
+        audit.record(lead, audit.RESEND, request.user)
         messages.success(request, f"Notification for {lead} queued again.")
     return redirect("leads_lead:index")
+
+
+class LeadInspectView(generic.InspectView):
+    """The read-only detail of a lead; each look is recorded in its access trail."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit.record(self.object, audit.VIEW, request.user)
+        return response
 
 
 class LeadViewSet(ModelViewSet):
@@ -412,6 +434,7 @@ class LeadViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = LeadIndexView
     edit_view_class = LeadEditView
+    inspect_view_class = LeadInspectView
     form_fields = ["status"]
     # Made for calling back: who, how they want to be reached (a link that starts it), when,
     # how long they have waited and where the request stands.

@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 
+from . import audit
 from .viewsets import DeliveryStalledPanel, NewLeadsPanel, can_manage_leads, lead_viewset
 
 
@@ -15,3 +16,10 @@ def add_lead_panels(request, panels):
     if can_manage_leads(request.user):
         panels.append(DeliveryStalledPanel())
         panels.append(NewLeadsPanel())
+
+
+@hooks.register("register_log_actions")
+def register_lead_log_actions(actions):
+    for action, label, message in audit.ACTIONS:
+        actions.register_action(action, label, message)
+    actions.register_action("leads.erase", "Erase requests", "Erased consultation requests")

@@ -80,6 +80,7 @@ def production_env(db_url: str, redis_url: str, scratch: Path) -> dict[str, str]
         "EMAIL_URL": "dummy://",
         "DEFAULT_FROM_EMAIL": "bench@example.org",
         "LEADS_NOTIFY_TO": "bench@example.org",
+        "TRUSTED_PROXY_COUNT": "0",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(scratch / "static"),

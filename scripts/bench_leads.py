@@ -236,6 +236,7 @@ def main() -> int:
             "EMAIL_URL": f"{sink.url}?timeout=30",
             "DEFAULT_FROM_EMAIL": "Practice website <noreply@practice.example>",
             "LEADS_NOTIFY_TO": "therapist@practice.example",
+            "TRUSTED_PROXY_COUNT": "0",
             "SECURE_SSL_REDIRECT": "false",
             "LEADS_RATE_LIMIT": "1000000",
             "LOG_LEVEL": "WARNING",

@@ -174,6 +174,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, signed in with the second factor passed (a superuser
+    must use two-factor sign-in), through the one helper in tests/staff.py."""
+    from tests.staff import sign_in
+
+    sign_in(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     return ARTIFACTS_DIR

@@ -427,6 +427,7 @@ def production_env(
         EMAIL_URL=f"{smtp_url}?timeout=5",
         DEFAULT_FROM_EMAIL="Practice website <noreply@practice.example>",
         LEADS_NOTIFY_TO="therapist@practice.example",
+        TRUSTED_PROXY_COUNT="0",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(tmp / "static"),
         BEAT_SCHEDULE_FILE=str(tmp / "beat-schedule"),

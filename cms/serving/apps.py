@@ -2,14 +2,19 @@ from django.apps import AppConfig
 
 
 class ServingConfig(AppConfig):
-    """The serving layer's app: connects its signal handlers and installs its two patches."""
+    """The serving layer's app: connects its signal handlers, installs its two patches and
+    registers the proxy deploy check."""
 
     name = "cms.serving"
     label = "serving"
     verbose_name = "Serving"
 
     def ready(self):
-        from cms.serving import patches, signal_handlers
+        from django.core import checks
+
+        from cms.serving import patches, proxy, signal_handlers
+
+        checks.register(proxy.check_proxy_count, checks.Tags.security, deploy=True)
 
         signal_handlers.connect()
         patches.install_site_root_paths()

@@ -5,6 +5,7 @@ Every variable is documented in `.env.example`. `dev.py` and `test.py` give embe
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -148,6 +149,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "corsheaders",
     "django_recaptcha",
+    "accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -172,6 +178,8 @@ MIDDLEWARE = [
     "leads.middleware.RecaptchaContentSecurityPolicyMiddleware",
     # NUL and lone surrogates in the path, query or a form field: a 400 that says why.
     "cms.serving.input.RejectUnusableInputMiddleware",
+    # Notes requests whose X-Forwarded-For contradicts TRUSTED_PROXY_COUNT (check --deploy).
+    "cms.serving.proxy.ProxyHeadersMiddleware",
     # Old links with a query string (/?p=ID) answer their Redirect before the cache and views.
     "cms.serving.redirects.QueryStringRedirectMiddleware",
     # API and public HTML from the content cache skip sessions, auth and the view
@@ -184,7 +192,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sign-in (accounts/): the second factor, then session limits, then the reset throttle.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.PasswordResetThrottleMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -405,16 +420,61 @@ CORS_ALLOW_HEADERS = (*cors_default_headers, "if-none-match")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (accounts/) ---------------------------------------------------------------------
+
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: this many failed sign-ins lock the account, and separately the address, for
+# LOGIN_LOCKOUT_MINUTES; a successful sign-in clears the account's count.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.serving.proxy.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 1000
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "token", "otp_token"]
+AXES_VERBOSE = False
+# Password-reset emails: at most this many requests per address, and per email, in an hour.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+PASSWORD_RESET_WINDOW = 3600
+
+# Two-factor sign-in (django-otp: TOTP with recovery codes). Required for superusers and anyone
+# holding one of TWO_FACTOR_PERMISSIONS (who can see leads); TWO_FACTOR_FOR_EVERYONE extends it to
+# every staff account. Enrolment happens at the first sign-in.
+TWO_FACTOR_PERMISSIONS = ["leads.view_lead", "leads.change_lead", "leads.export_lead"]
+TWO_FACTOR_FOR_EVERYONE = env_bool("TWO_FACTOR_FOR_EVERYONE", False)
+TWO_FACTOR_ISSUER = env("TWO_FACTOR_ISSUER", "") or env("WAGTAIL_SITE_NAME", "Practice website")
+OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request for anyone who can see leads
+# (SESSION_IDLE_MINUTES_OTHERS for other staff; 0 is no idle limit), and after
+# SESSION_MAX_HOURS whatever happens. A password change signs the account out everywhere else
+# (Django's session hash).
+SESSION_IDLE_SECONDS = env_float("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_IDLE_SECONDS_OTHERS = env_float("SESSION_IDLE_MINUTES_OTHERS", 0) * 60
+SESSION_MAX_SECONDS = env_float("SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = int(SESSION_MAX_SECONDS)
 
 # Requests: bounded sizes so an oversized request is a 4xx, never a memory problem.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Client IP: how many reverse proxies in front of the app append to X-Forwarded-For.
+# Client IP: how many reverse proxies in front of the app append to X-Forwarded-For
+# (cms/serving/proxy.py). Production refuses to start without it; 0 means none.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # reCAPTCHA: on only when both keys are set.
@@ -437,6 +497,10 @@ LEADS_RATE_WINDOW = env_int("LEADS_RATE_WINDOW", 3600)
 LEADS_DUPLICATE_WINDOW = env_int("LEADS_DUPLICATE_WINDOW", 86400)
 # A form sent sooner than this many seconds after it was shown is treated as a bot.
 LEADS_MIN_FILL_SECONDS = env_int("LEADS_MIN_FILL_SECONDS", 3)
+# The form's token is valid this long after the form was shown, and once (a replay is spam).
+LEADS_FORM_TOKEN_MAX_AGE = env_int("LEADS_FORM_TOKEN_MAX_AGE", 2 * 86400)
+# The acknowledgement email goes to one address at most once in this many seconds.
+LEADS_ACK_EVERY = env_int("LEADS_ACK_EVERY", 86400)
 # Retention in days: every request; spam and closed requests go sooner.
 LEADS_RETENTION_DAYS = env_int("LEADS_RETENTION_DAYS", 180)
 LEADS_SPAM_RETENTION_DAYS = env_int("LEADS_SPAM_RETENTION_DAYS", 30)

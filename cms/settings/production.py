@@ -15,6 +15,9 @@ REQUIRED = [
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "LEADS_NOTIFY_TO",
+    # No default: behind a proxy 0 puts every visitor in one bucket, without one 1 lets a forged
+    # X-Forwarded-For choose the address. 0 is a valid, explicit answer.
+    "TRUSTED_PROXY_COUNT",
 ]
 _missing = [name for name in REQUIRED if not env(name)]
 if _missing:

@@ -6,6 +6,7 @@ import pytest
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 from tests.api.factories import make_article
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -154,5 +155,5 @@ def test_pages_with_a_form_and_editors_never_get_a_shared_copy(client, site_cont
     assert "X-Cache" not in again
     plain = make_article(site_content["index"], shared=site_content["shared"], kinds=("quote",))
     client.get(plain.url)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert "X-Cache" not in client.get(plain.url)

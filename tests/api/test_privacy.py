@@ -11,6 +11,7 @@ from wagtail.models import PageViewRestriction
 
 from leads.models import Lead
 from tests.api.factories import make_article
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,6 @@ def test_anonymous_crawl_leaks_nothing(client, openapi, secrets):
 
 def test_logged_in_editor_sees_the_same_public_api(client, openapi, secrets):
     user = get_user_model().objects.create_superuser("admin-zqx", "a@example.org", "pw-zqx-123")
-    client.force_login(user)
+    sign_in(client, user)
     listing = client.get("/api/v2/pages/?type=blog.BlogPage&fields=title&limit=50")
     assert DRAFT_MARK not in listing.content.decode()

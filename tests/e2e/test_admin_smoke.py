@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.staff import sign_in_browser
+
 pytestmark = pytest.mark.browser
 
 
@@ -12,11 +14,7 @@ def admin_user_login(transactional_db):
 
 def test_admin_login_reaches_dashboard(page, live_server, admin_user_login, artifacts_dir):
     username, password = admin_user_login
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in_browser(page, live_server.url, username, password)
     assert page.locator("h1").first.is_visible()
     assert "Dashboard" in page.title()
     page.screenshot(path=str(artifacts_dir / "admin-dashboard.png"), full_page=True)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from blog.models import BlogPage
 from tests.blog.factories import make_author, make_cta, make_index, make_site
+from tests.staff import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +35,7 @@ def test_editor_creates_publishes_and_reads_an_article(
 ):
     base = live_server.url
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(f"{base}/admin/login/")
-    page.fill("input[name=username]", "editor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/admin/")
+    sign_in_browser(page, base, "editor", PASSWORD)
 
     page.goto(f"{base}/admin/pages/add/blog/blogpage/{editor_site['index'].pk}/")
     page.fill("#id_title", "Finding your footing after betrayal")

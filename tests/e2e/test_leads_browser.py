@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from home.models import PracticeSettings
 from leads.models import Lead
 from tests.blog.factories import make_article, make_index, make_site
+from tests.staff import sign_in_browser
 
 pytestmark = [
     pytest.mark.browser,
@@ -83,11 +84,7 @@ def sign_in_as_lead_manager(page, base_url: str) -> None:
     """The one place these tests sign in: a member of "Lead managers", not a superuser."""
     manager = get_user_model().objects.create_user("manager", "m@example.org", "s3cret-pass!")
     manager.groups.add(Group.objects.get(name="Lead managers"))
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", "s3cret-pass!")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
+    sign_in_browser(page, base_url, "manager", "s3cret-pass!")
 
 
 @pytest.mark.parametrize(

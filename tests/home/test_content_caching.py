@@ -13,6 +13,7 @@ from tests.blog.factories import (
     make_index,
     make_site,
 )
+from tests.staff import sign_in
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_changing_the_practice_phone_changes_the_validator(client, article):
 
 def test_logged_in_editors_get_private_uncached_pages(client, article):
     user = get_user_model().objects.create_superuser("ed", "ed@example.com", "pw-12345678")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(article.url)
     assert "private" in response["Cache-Control"]
     assert not response.has_header("ETag")

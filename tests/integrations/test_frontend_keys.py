@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 
 from integrations.keys import create_key
 from integrations.models import FrontendKey
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_a_valid_key_needs_the_visitors_address(client, limit):
 
 def test_a_key_made_in_the_admin_is_shown_once_and_stored_hashed(client, limit):
     admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post("/admin/frontendkey/new/", {"name": "Next.js site", "active": "on"})
     assert response.status_code == 302
     (message,) = [str(m) for m in get_messages(response.wsgi_request)]

@@ -17,6 +17,7 @@ from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.webhooks import check_url, verify
 from tests.api.factories import make_article, make_site
 from tests.services import free_port
+from tests.staff import sign_in
 
 SECRET = "test-secret-for-signatures"
 FAST = {
@@ -136,7 +137,7 @@ def test_a_receiver_gets_one_signed_delivery_per_publish_retried_after_a_500(
 
         # The admin: the delivery history with status codes, and "Send test".
         admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
-        client.force_login(admin)
+        sign_in(client, admin)
         history = client.get(f"/admin/webhookdelivery/?endpoint={endpoint.pk}")
         assert history.status_code == 200
         assert history.content.decode().count("page.published") >= 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from django.core import signing
@@ -16,7 +17,7 @@ def started_token(seconds_ago: int = 60) -> str:
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - seconds_ago)
 
-    return PastSigner(salt=FORM_STARTED_SALT).sign("form")
+    return PastSigner(salt=FORM_STARTED_SALT).sign(secrets.token_urlsafe(12))
 
 
 def api_payload(**overrides) -> dict:

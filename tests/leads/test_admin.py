@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from leads.models import Lead, LeadActivity
 from leads.viewsets import age_label, lead_viewset, neutralise_formula
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +72,11 @@ def test_every_lead_url_is_walked(lead):
 @pytest.mark.parametrize("role", ["anonymous", "editor", "moderator", "staff without group"])
 def test_other_roles_reach_no_lead_url(client, lead, role):
     if role == "editor":
-        client.force_login(make_user("ed", "Editors"))
+        sign_in(client, make_user("ed", "Editors"))
     elif role == "moderator":
-        client.force_login(make_user("mod", "Moderators"))
+        sign_in(client, make_user("mod", "Moderators"))
     elif role == "staff without group":
-        client.force_login(make_user("staff", is_staff=True))
+        sign_in(client, make_user("staff", is_staff=True))
     reached = []
     for url in every_lead_url(lead):
         _, response = visit(client, url)
@@ -95,7 +96,7 @@ def test_lead_managers_and_superusers_reach_every_lead_url(client, lead, role):
         user = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
     else:
         user = make_user("manager", "Lead managers")
-    client.force_login(user)
+    sign_in(client, user)
     for url in every_lead_url(lead):
         method, response = visit(client, url)
         if method == "post":
@@ -107,7 +108,7 @@ def test_lead_managers_and_superusers_reach_every_lead_url(client, lead, role):
 
 @pytest.fixture
 def manager_client(client):
-    client.force_login(make_user("manager", "Lead managers"))
+    sign_in(client, make_user("manager", "Lead managers"))
     return client
 
 
@@ -246,7 +247,7 @@ def test_export_needs_the_export_permission(client):
         Group.objects.get(name="Lead managers").permissions.exclude(codename="export_lead")
     )
     user.groups.set([group])
-    client.force_login(user)
+    sign_in(client, user)
     index = reverse("leads_lead:index")
     assert client.get(index).status_code == 200
     refused = client.get(index, {"export": "csv"})
@@ -260,9 +261,9 @@ def test_dashboard_panel_counts_new_leads_for_managers_only(client):
     make_lead(email="c@example.org", status=Lead.Status.CONTACTED)
     make_lead(email="d@example.org", is_spam=True, status=Lead.Status.SPAM)
 
-    client.force_login(make_user("manager", "Lead managers"))
+    sign_in(client, make_user("manager", "Lead managers"))
     assert "<strong>2</strong> new requests" in client.get("/admin/").content.decode()
-    client.force_login(make_user("ed", "Editors"))
+    sign_in(client, make_user("ed", "Editors"))
     assert "new request" not in client.get("/admin/").content.decode()
 
 

@@ -25,6 +25,7 @@ from leads.models import DeliveryAlert, Lead, Notification, WorkerHeartbeat
 from leads.outbox import queue_notifications
 from tests.leads.notify_support import make_lead
 from tests.services import free_port, wait_for
+from tests.staff import sign_in
 
 State, Kind = Notification.State, Notification.Kind
 
@@ -184,7 +185,7 @@ def test_the_banner_shows_to_lead_managers_and_superusers_only(client, db, who, 
         user = make_user("root", is_superuser=True, is_staff=True)
     else:
         user = make_user("someone", who)
-    client.force_login(user)
+    sign_in(client, user)
 
     page = client.get("/admin/").content.decode()
 
@@ -194,7 +195,7 @@ def test_the_banner_shows_to_lead_managers_and_superusers_only(client, db, who, 
 def test_the_banner_says_what_stopped_and_since_when(client, db):
     heartbeat(120)
     notification(600)
-    client.force_login(make_user("manager", "Lead managers"))
+    sign_in(client, make_user("manager", "Lead managers"))
 
     page = client.get("/admin/").content.decode()
 
@@ -207,7 +208,7 @@ def test_the_banner_says_what_stopped_and_since_when(client, db):
 
 
 def test_a_worker_that_never_reported_is_named(client, db):
-    client.force_login(make_user("manager", "Lead managers"))
+    sign_in(client, make_user("manager", "Lead managers"))
     page = client.get("/admin/").content.decode()
     assert "The background worker that sends these emails has never reported." in page
 
@@ -215,7 +216,7 @@ def test_a_worker_that_never_reported_is_named(client, db):
 def test_no_banner_while_the_worker_reports_and_the_outbox_keeps_up(client, db):
     heartbeat(3)
     notification(30)
-    client.force_login(make_user("manager", "Lead managers"))
+    sign_in(client, make_user("manager", "Lead managers"))
     assert BANNER not in client.get("/admin/").content.decode()
 
 

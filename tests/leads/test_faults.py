@@ -19,6 +19,7 @@ from leads.models import Lead, Notification
 from leads.outbox import queue_notifications
 from tests.leads.notify_support import delivered, make_lead, submit_leads, worker_env
 from tests.services import wait_for
+from tests.staff import sign_in
 
 pytestmark = [
     pytest.mark.faults,
@@ -145,7 +146,7 @@ def test_d_permanent_rejection_is_dead_after_one_attempt_and_shown_in_the_admin(
     row.refresh_from_db()
     manager = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
     client = Client()
-    client.force_login(manager)
+    sign_in(client, manager)
     listing = client.get(reverse("leads_lead:index"), {"notification": "dead"})
     fault_report(
         state=row.state, attempts=row.attempts, last_error=row.last_error, emails=smtp_sink.count()

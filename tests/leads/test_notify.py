@@ -18,6 +18,7 @@ from leads.models import Lead, LeadNotificationSettings, Notification
 from leads.notifications import PRACTICE_SUBJECT, build_message
 from leads.outbox import queue_notifications
 from tests.leads.notify_support import add_page, default_site, lead_id_of, make_lead
+from tests.staff import sign_in
 
 State = Notification.State
 
@@ -397,7 +398,7 @@ def test_admin_shows_failed_notifications_with_a_badge_and_a_filter(
     Notification.objects.filter(pk=dead.pk).update(state=State.DEAD, last_error="SMTPDataError")
     Notification.objects.filter(pk=failing.pk).update(state=State.FAILED, attempts=2)
     Notification.objects.filter(pk=fine.pk).update(state=State.SENT)
-    client.force_login(lead_manager)
+    sign_in(client, lead_manager)
 
     everything = client.get(reverse("leads_lead:index")).content.decode()
     problems = client.get(reverse("leads_lead:index"), {"notification": "problem"}).content.decode()
@@ -413,7 +414,7 @@ def test_admin_shows_failed_notifications_with_a_badge_and_a_filter(
 def test_admin_listing_query_count_does_not_grow_with_failed_notifications(
     db, client, lead_manager, no_publish, django_assert_max_num_queries
 ):
-    client.force_login(lead_manager)
+    sign_in(client, lead_manager)
     with transaction.atomic():
         queue_notifications(make_lead())
     client.get(reverse("leads_lead:index"))  # warm caches (site, permissions)
@@ -435,7 +436,7 @@ def test_resend_starts_a_dead_notification_again(
     Notification.objects.filter(pk=row.pk).update(
         state=State.DEAD, attempts=1, last_error="SMTPDataError"
     )
-    client.force_login(lead_manager)
+    sign_in(client, lead_manager)
     url = reverse("leads_lead:resend_notification", args=[row.lead_id])
 
     assert client.get(url).status_code == 405
@@ -455,7 +456,7 @@ def test_resend_needs_a_lead_manager(db, client, django_user_model, no_publish):
         (row,) = queue_notifications(make_lead())
     Notification.objects.filter(pk=row.pk).update(state=State.DEAD)
     editor = django_user_model.objects.create_user("editor", "editor@example.com", "pw")
-    client.force_login(editor)
+    sign_in(client, editor)
 
     client.post(reverse("leads_lead:resend_notification", args=[row.lead_id]))
 

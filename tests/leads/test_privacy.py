@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from leads.models import ErasureRecord, Lead, LeadActivity
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ def test_forget_person_leaves_no_row_containing_the_canary(post_form, post_api, 
 
     manager = get_user_model().objects.create_user("manager", "m@example.org", "pw")
     manager.groups.add(Group.objects.get(name="Lead managers"))
-    client.force_login(manager)
+    sign_in(client, manager)
     client.post(f"/admin/leads/lead/edit/{lead.pk}/", {"status": "contacted", "note": "Canaryname"})
     assert rows_containing("Canaryname")
 

@@ -73,7 +73,7 @@ def test_rate_limit_answers_429_with_retry_after_and_stores_nothing_more(
 
 
 def test_rate_limit_uses_client_ip_behind_trusted_proxies(client, settings):
-    from leads.services import client_ip
+    from cms.serving.proxy import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
     request = mock.Mock(

@@ -20,6 +20,7 @@ from leads.forms import FORM_OPTIONS, LeadForm
 from leads.models import Lead
 from leads.privacy import export_person
 from leads.services import _TO_COLUMN
+from tests.staff import sign_in
 
 LEADS_DIR = Path(__file__).resolve().parents[2] / "leads"
 
@@ -114,7 +115,7 @@ def test_admin_export_columns_and_the_persons_export_keys(client):
         consent_version="2026-01",
         consented_at=timezone.now(),
     )
-    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    sign_in(client, get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
     response = client.get(reverse("leads_lead:index"), {"export": "csv"})
     text = b"".join(response.streaming_content).decode()
     assert next(csv.reader(io.StringIO(text, newline=""))) == ADMIN_HEADERS

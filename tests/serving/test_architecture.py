@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PACKAGES = ("cms", "home", "blog", "leads", "integrations")
+PACKAGES = ("cms", "home", "blog", "leads", "accounts", "integrations")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
