@@ -18,3 +18,23 @@ def production_env(
     return services.production_env(
         test_database_url, redis_server.url, smtp_sink.url, tmp_path, services.free_port()
     )
+
+
+STAFF_PASSWORD = "s3cret-pass!"
+
+
+def make_superuser(username: str = "editor-admin") -> tuple[str, str]:
+    """A superuser for the browser tests; returns (username, password)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(username, f"{username}@example.com", STAFF_PASSWORD)
+    return username, STAFF_PASSWORD
+
+
+def admin_login(page, base: str, username: str, password: str) -> None:
+    """The one way these browser tests sign staff in to the admin (swap here for two-factor)."""
+    page.goto(f"{base}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
