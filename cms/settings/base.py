@@ -297,7 +297,21 @@ if LEADS_WORKER_SILENT_AFTER < 2 * LEADS_WORKER_HEARTBEAT_INTERVAL:
         "worker that is merely slow to write counts as silent."
     )
 
+# Scheduled publishing and unpublishing (Wagtail's `publish_scheduled`): every minute on the
+# minute, the precision editors schedule at. Another value (seconds) is for tests only.
+PUBLISH_SCHEDULED_INTERVAL = env_int("PUBLISH_SCHEDULED_INTERVAL", 60)
+
 CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {
+        "task": "home.tasks.publish_scheduled_pages",
+        "schedule": (
+            crontab(minute="*")
+            if PUBLISH_SCHEDULED_INTERVAL == 60
+            else float(PUBLISH_SCHEDULED_INTERVAL)
+        ),
+        # A run the worker could not start before the next one is due is dropped.
+        "options": {"expires": PUBLISH_SCHEDULED_INTERVAL},
+    },
     "relay-lead-notifications": {
         "task": "leads.tasks.relay_notifications",
         "schedule": float(LEADS_NOTIFY_RELAY_INTERVAL),
