@@ -2,8 +2,8 @@
 production (gunicorn, a worker and standalone beat, the `make serve/worker/beat` targets) and
 `make run` (runserver plus a worker with embedded beat on the folder broker, SQLite).
 
-With `make run` the editor schedules it in the browser. Beat runs Wagtail's `publish_scheduled` every minute in
-production; these tests set PUBLISH_SCHEDULED_INTERVAL=5 so the wait is the scheduled minute,
+With `make run` the editor schedules it in the browser. Beat runs Wagtail's `publish_scheduled`
+every minute; these tests set PUBLISH_SCHEDULED_INTERVAL=5 so the wait is the scheduled minute,
 not up to another minute on top (tests/home/test_scheduled_publishing.py checks the default).
 """
 
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.blog.factories import make_article, make_index, make_site
-from tests.e2e.conftest import admin_login, make_superuser
+from tests.e2e.conftest import admin_login
 from tests.services import ManagedProcess, free_port, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
