@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -40,7 +41,11 @@ class Author(index.Indexed, models.Model):
     """A clinician who writes articles; their credentials and license show on every article."""
 
     name = models.CharField(max_length=120, help_text="Full name, e.g. 'Maya Lin Ortega'.")
-    slug = models.SlugField(max_length=120, unique=True, help_text="Used in links and the API.")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="Used in links and the API; filled from the name when left empty.",
+    )
     honorific = models.CharField(max_length=20, blank=True, help_text="e.g. 'Dr.'; optional.")
     credentials = models.CharField(
         max_length=120,
@@ -114,6 +119,25 @@ class Author(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def unique_slug(cls, name: str, exclude_pk: int | None = None) -> str:
+        """A slug from the name, numbered ('maya-ortega-2') when another author has it."""
+        base = slugify(name)[:110] or "author"
+        taken = set(
+            cls.objects.exclude(pk=exclude_pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
