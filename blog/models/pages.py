@@ -270,6 +270,10 @@ class BlogPage(PracticePage):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        # The admin's page search matches as you type (autocomplete): the summary and body too,
+        # not only the title.
+        index.AutocompleteField("summary"),
+        index.AutocompleteField("body"),
         index.FilterField("date_published"),
     ]
 

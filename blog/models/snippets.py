@@ -120,6 +120,11 @@ class Author(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
     @classmethod
     def unique_slug(cls, name: str, exclude_pk: int | None = None) -> str:
         """A slug from the name, numbered ('maya-ortega-2') when another author has it."""
@@ -133,11 +138,6 @@ class Author(index.Indexed, models.Model):
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
         return slug
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self.unique_slug(self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
