@@ -1,50 +1,39 @@
-"""Admin forms of the practice's site: the image form that asks for alt text on upload."""
+"""Admin forms of the practice's site: the page form every page type uses (the image form is in
+image_forms.py: Wagtail's image forms cannot be imported while models load)."""
 
 from __future__ import annotations
 
-from django import forms
-from wagtail.images.forms import BaseImageForm
-
-ALT_HELP = (
-    "Describe the picture for someone who cannot see it (about one sentence); it is read aloud "
-    "by screen readers wherever the image is shown. Not the file name."
-)
+from wagtail.admin.forms import WagtailAdminPageForm
 
 
-class ImageForm(BaseImageForm):
-    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE) with the description as alt text,
-    required unless the image is marked decorative (then it stays empty and is skipped by
-    screen readers).
+class PracticePageForm(WagtailAdminPageForm):
+    """The page form of every page type. A draft (and so every autosave) may leave the slug empty
+    (the page fills it from the title) and leave required inline rows that are still untouched
+    (the empty author row of a new article) for publishing to check.
 
-    In the multiple uploader a file arrives without a description: Wagtail keeps it as a pending
-    upload and shows this form for it, so nothing is saved until alt text is given.
+    Wagtail defers most required fields for drafts but not these, so autosave failed with "There
+    are validation errors" as soon as an editor typed a title on a new page, before the title
+    field's blur had copied it into the slug.
     """
 
-    image_is_decorative = forms.BooleanField(
-        required=False,
-        label="Decorative image",
-        help_text="Tick only if the image adds nothing to the text; it then needs no alt text.",
-    )
+    def defer_required_fields(self):
+        super().defer_required_fields()
+        if "slug" in self.fields and self.fields["slug"].required:
+            self.fields["slug"].required = False
+            self.deferred_required_fields.append("slug")
+        self._set_aside_rows = {}
+        for name, formset in self.formsets.items():
+            untouched = [
+                form
+                for form in formset.forms[formset.initial_form_count() :]
+                if not set(form.changed_data) - {"ORDER", "DELETE"}
+            ]
+            if untouched:
+                self._set_aside_rows[name] = list(formset.forms)
+                formset.forms[:] = [form for form in formset.forms if form not in untouched]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "description" in self.fields:
-            self.fields["description"].label = "Alt text"
-            self.fields["description"].help_text = ALT_HELP
-            if self.instance.pk and not self.instance.description:
-                self.fields["image_is_decorative"].initial = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if "description" not in self.fields:
-            return cleaned
-        description = (cleaned.get("description") or "").strip()
-        if cleaned.get("image_is_decorative"):
-            cleaned["description"] = ""
-        elif not description:
-            self.add_error(
-                "description",
-                "Add alt text that describes the image, or tick 'Decorative image' if it adds "
-                "nothing to the text.",
-            )
-        return cleaned
+    def restore_required_fields(self):
+        for name, forms in getattr(self, "_set_aside_rows", {}).items():
+            self.formsets[name].forms[:] = forms
+        self._set_aside_rows = {}
+        super().restore_required_fields()
