@@ -41,11 +41,7 @@ class Author(index.Indexed, models.Model):
     """A clinician who writes articles; their credentials and license show on every article."""
 
     name = models.CharField(max_length=120, help_text="Full name, e.g. 'Maya Lin Ortega'.")
-    slug = models.SlugField(
-        max_length=120,
-        unique=True,
-        help_text="Used in links and the API; filled from the name when left empty.",
-    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in links and the API.")
     honorific = models.CharField(max_length=20, blank=True, help_text="e.g. 'Dr.'; optional.")
     credentials = models.CharField(
         max_length=120,
