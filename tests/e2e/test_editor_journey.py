@@ -125,9 +125,11 @@ def test_an_editor_writes_illustrates_and_publishes_an_article(
     page.fill("#id_old_path", OLD_PATH)
     page.locator("#id_redirect_page-chooser .unchosen button").click()
     dialog.locator("input[name=q]").fill("footing")
-    dialog.locator("a[data-chooser-modal-choice]", has_text=TITLE).click()
+    dialog.locator("input[name=q]").press("Enter")
+    dialog.locator("a.choose-page", has_text=TITLE).click()
     page.locator("#id_redirect_page-chooser:not(.blank)").wait_for()
-    page.locator("button[type=submit]", has_text="Save").first.click()
+    page.locator(".modal[role=dialog]").wait_for(state="hidden")
+    page.locator("footer button[type=submit]", has_text="Create").click()
     page.wait_for_url(f"{base}/admin/redirects/")
 
     # What a reader gets.
