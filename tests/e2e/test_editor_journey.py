@@ -116,9 +116,13 @@ def test_an_editor_writes_illustrates_and_publishes_an_article(
     page.locator("#id_article_authors-0-author-chooser:not(.blank)").wait_for()
     page.screenshot(path=str(artifacts_dir / "editors-article-form.png"), full_page=True)
 
+    page.wait_for_load_state("networkidle")
     page.locator("footer .w-dropdown__toggle").last.click()
     page.locator("button[name=action-publish]").click()
-    page.wait_for_url(f"{base}/admin/pages/{editor['index'].pk}/")
+    try:
+        page.wait_for_url(f"{base}/admin/pages/{editor['index'].pk}/")
+    finally:
+        page.screenshot(path=str(artifacts_dir / "editors-article-published.png"), full_page=True)
 
     # A redirect from the article's old address.
     page.goto(f"{base}/admin/redirects/add/")
