@@ -275,6 +275,10 @@ class BlogPage(PracticePage):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        # The admin's page search matches as you type (autocomplete): the summary and body too,
+        # not only the title.
+        index.AutocompleteField("summary"),
+        index.AutocompleteField("body"),
         index.FilterField("date_published"),
     ]
 
@@ -437,6 +441,18 @@ class BlogPage(PracticePage):
         """The table of contents as the page shows it: empty when the editor turned it off."""
         return self.table_of_contents() if self.show_table_of_contents else []
 
+    def table_of_contents_tree(self) -> list[dict[str, Any]]:
+        """The headings as nested sections: each h2 with the h3s under it as its ``children``, so
+        the public list numbers h3s within their h2 (2.1, 2.2). An h3 before any h2 stands alone.
+        """
+        tree: list[dict[str, Any]] = []
+        for item in self.table_of_contents():
+            if item["level"] == "h3" and tree and tree[-1]["level"] == "h2":
+                tree[-1]["children"].append(item)
+            else:
+                tree.append({**item, "children": []})
+        return tree
+
     def faq_questions(self) -> list[dict[str, Any]]:
         questions: list[dict[str, Any]] = []
         for block in self.body:
@@ -454,7 +470,7 @@ class BlogPage(PracticePage):
         context["categories"] = categories
         context["tags"] = self.get_tags()
         context["related_articles"] = self.get_related_articles(categories)
-        context["toc"] = self.shown_table_of_contents()
+        context["toc"] = self.table_of_contents_tree() if self.show_table_of_contents else []
         context["index_url"] = memoized(("parent_url", self.path), self._parent_url)
         return context
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -114,6 +115,25 @@ class Author(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def unique_slug(cls, name: str, exclude_pk: int | None = None) -> str:
+        """A slug from the name, numbered ('maya-ortega-2') when another author has it."""
+        base = slugify(name)[:110] or "author"
+        taken = set(
+            cls.objects.exclude(pk=exclude_pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
 
     @property
     def full_name(self) -> str:

@@ -60,7 +60,8 @@ def _image_representation(image: AbstractImage) -> dict[str, Any]:
         "url": media_url(image.file.url),
         "width": image.width,
         "height": image.height,
-        "alt": image.default_alt_text,
+        # The description is the alt text; empty means decorative, never the title (a file name).
+        "alt": image.description,
         "renditions": {
             name: {
                 "url": media_url(renditions[spec].url),

@@ -336,7 +336,21 @@ WEBHOOKS_STUCK_AFTER = env_int("WEBHOOKS_STUCK_AFTER", 300)
 # Off in production: a webhook URL may not point at a private, loopback or link-local address.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 
+# Scheduled publishing and unpublishing (Wagtail's `publish_scheduled`): every minute on the
+# minute, the precision editors schedule at. Another value (seconds) is for tests only.
+PUBLISH_SCHEDULED_INTERVAL = env_int("PUBLISH_SCHEDULED_INTERVAL", 60)
+
 CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {
+        "task": "home.tasks.publish_scheduled_pages",
+        "schedule": (
+            crontab(minute="*")
+            if PUBLISH_SCHEDULED_INTERVAL == 60
+            else float(PUBLISH_SCHEDULED_INTERVAL)
+        ),
+        # A run the worker could not start before the next one is due is dropped.
+        "options": {"expires": PUBLISH_SCHEDULED_INTERVAL},
+    },
     "relay-lead-notifications": {
         "task": "leads.tasks.relay_notifications",
         "schedule": float(LEADS_NOTIFY_RELAY_INTERVAL),
@@ -591,6 +605,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Alt text (the image's description) asked for on upload, unless the image is decorative.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.image_forms.ImageForm"
+# No third-party avatars in the admin (Gravatar): the default avatar, no request leaves the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Imported articles keep their own script in their address (/blog/café-et-thé/).
 WAGTAIL_ALLOW_UNICODE_SLUGS = True

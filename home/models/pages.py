@@ -19,6 +19,7 @@ from cms.serving.headers import cache_public_page
 from cms.serving.refdata import memoized, restrictions_for, serving_page
 from home.api_fields import jsonld_field, seo_field
 from home.blocks import PageStreamBlock
+from home.forms import PracticePageForm
 from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
 from .settings import PracticeSettings
@@ -61,6 +62,7 @@ class PracticePage(HeadlessPreviewMixin, Page):
     ]
 
     og_type = "website"
+    base_form_class = PracticePageForm
 
     # API: every public page type adds these after its own fields (see cms/headless/viewsets.py).
     api_fields = [

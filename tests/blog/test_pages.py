@@ -84,6 +84,25 @@ def test_table_of_contents_links_to_heading_anchors(client, index):
     assert '<h3 id="body-signs"' in html
 
 
+def test_table_of_contents_nests_h3_items_under_their_h2(client, index):
+    """h3 items are numbered within their own h2 (2.1, 2.2), not in the h2 sequence."""
+    body = [
+        ("heading", {"text": "Before", "level": "h3"}),
+        ("heading", {"text": "First", "level": "h2"}),
+        ("heading", {"text": "First detail", "level": "h3"}),
+        ("heading", {"text": "Second", "level": "h2"}),
+        ("heading", {"text": "Second detail", "level": "h3"}),
+        ("heading", {"text": "Second more", "level": "h3"}),
+    ]
+    html = client.get(make_article(index, body=body).url).content.decode()
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    items = re.sub(r"<a [^>]*>([^<]*)</a>", r"\1", toc.split("</h2>", 1)[1])
+    assert items.strip().removesuffix("</nav>").strip() == (
+        "<ol><li>Before</li><li>First<ol><li>First detail</li></ol></li>"
+        "<li>Second<ol><li>Second detail</li><li>Second more</li></ol></li></ol>"
+    )
+
+
 def test_author_bios_at_the_end_unless_turned_off(client, index):
     author = make_author(credentials="LMFT, CSAT")
     article = make_article(index, authors=[author])

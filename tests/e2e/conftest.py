@@ -6,6 +6,7 @@ import pytest
 
 from tests import services
 from tests.leads.notify_support import default_site
+from tests.staff import sign_in_browser
 
 
 @pytest.fixture
@@ -18,3 +19,20 @@ def production_env(
     return services.production_env(
         test_database_url, redis_server.url, smtp_sink.url, tmp_path, services.free_port()
     )
+
+
+STAFF_PASSWORD = "s3cret-pass!"
+
+
+def make_superuser(username: str = "editor-admin") -> tuple[str, str]:
+    """A superuser for the browser tests; returns (username, password)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser(username, f"{username}@example.com", STAFF_PASSWORD)
+    return username, STAFF_PASSWORD
+
+
+def admin_login(page, base: str, username: str, password: str) -> None:
+    """The one way these browser tests sign staff in to the admin: password, then the second
+    factor when the account must use one (tests/staff.py)."""
+    sign_in_browser(page, base, username, password)

@@ -1,27 +1,18 @@
 """A Lead manager's first sign-in in a browser: enrolment before any lead, then a code each time."""
 
 import time
-from base64 import b32decode
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django_otp.oath import TOTP
 
 from tests.e2e.test_content_accessibility import axe_violations
 from tests.leads.test_admin import SECRET_NAME, every_lead_url, make_lead
+from tests.staff import app_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-enough-passphrase"
-
-
-def app_code(key: str, at: float | None = None) -> str:
-    """What an authenticator app shows for this key (django-otp's own TOTP, 30 s, 6 digits)."""
-    totp = TOTP(b32decode(key))
-    if at is not None:
-        totp.time = at
-    return f"{totp.token():06d}"
 
 
 def test_lead_manager_enrols_before_reaching_any_lead_then_needs_the_code(

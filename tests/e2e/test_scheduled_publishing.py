@@ -1,0 +1,147 @@
+"""An article scheduled about a minute ahead goes live on its own, with each process model:
+production (gunicorn, a worker and standalone beat, the `make serve/worker/beat` targets) and
+`make run` (runserver plus a worker with embedded beat on the folder broker, SQLite).
+
+With `make run` the editor schedules it in the browser. Beat runs Wagtail's `publish_scheduled`
+every minute; these tests set PUBLISH_SCHEDULED_INTERVAL=5 so the wait is the scheduled minute,
+not up to another minute on top (tests/home/test_scheduled_publishing.py checks the default).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+from http.client import HTTPConnection
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tests.blog.factories import make_article, make_index, make_site
+from tests.services import ManagedProcess, free_port, wait_for
+from tests.staff import sign_in_browser_enrolling
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+TITLE = "Scheduled for a minute from now"
+SLUG = "scheduled-for-a-minute-from-now"
+AHEAD = timedelta(seconds=60)
+INTERVAL = "5"
+
+
+def status(port: int, path: str) -> int:
+    connection = HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        return connection.getresponse().status
+    except OSError:
+        return 0
+    finally:
+        connection.close()
+
+
+def schedule_article(page, base: str, index_id: int) -> float:
+    """Write an article and schedule it to go live a minute from now, as an editor does; returns
+    the go-live moment (epoch seconds)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{base}/admin/pages/add/blog/blogpage/{index_id}/")
+    page.fill("#id_title", TITLE)
+    page.fill("#id_summary", "Goes live on its own.")
+    page.locator("button.c-sf-add-button").last.click()
+    page.get_by_role("option", name="Paragraph", exact=True).click()
+    page.locator("[data-contentpath='body'] .public-DraftEditor-content").last.click()
+    page.keyboard.type("Written today, read tomorrow.")
+    page.get_by_role("tab", name="Authors and topics").click()
+    page.locator("#id_article_authors-0-author-chooser .unchosen button").click()
+    page.locator("[role=dialog] a[data-chooser-modal-choice]").first.click()
+    page.locator("#id_article_authors-0-author-chooser:not(.blank)").wait_for()
+    go_live = timezone.now() + AHEAD
+    local = go_live.astimezone(ZoneInfo(settings.TIME_ZONE))
+    page.locator("[data-side-panel-toggle='status']").click()
+    page.get_by_role("button", name="Set schedule").click()
+    page.fill("#id_go_live_at", local.strftime("%Y-%m-%d %H:%M:%S"))
+    page.get_by_role("button", name="Save schedule").click()
+    page.wait_for_url(f"{base}/admin/pages/*/edit/")
+    page.locator("footer .w-dropdown__toggle").last.click()
+    page.locator("button[name=action-publish]").click()
+    page.wait_for_url(f"{base}/admin/pages/{index_id}/")
+    return go_live.timestamp()
+
+
+def assert_goes_live(port: int, path: str, go_live: float) -> None:
+    assert status(port, path) == 404, "the article was live before its time"
+    wait_for(lambda: status(port, path) == 200, timeout=150, interval=1, what="the article live")
+    assert time.time() - go_live < 60, "live more than a minute after its go-live time"
+
+
+@pytest.mark.redis
+@pytest.mark.smtp
+def test_production_processes_publish_a_scheduled_article(production_env):
+    """`make serve`, `make worker` and `make beat`; the article is scheduled as the editor's
+    "Schedule to publish" does (a revision approved to go live later), in the shared database."""
+    index = make_index(make_site())
+    article = make_article(index, title=TITLE, slug=SLUG)
+    article.unpublish()
+    article.go_live_at = timezone.now() + AHEAD
+    article.save_revision().publish()
+    go_live = article.go_live_at.timestamp()
+    env = {**production_env, "PUBLISH_SCHEDULED_INTERVAL": INTERVAL}
+    port = int(env["PORT"])
+    processes = [
+        ManagedProcess(["make", "--no-print-directory", target], env, f"schedule-{target}")
+        for target in ("serve", "worker", "beat")
+    ]
+    for process in processes:
+        process.start(wait=False)
+    try:
+        wait_for(
+            lambda: all(p.running() for p in processes) and status(port, "/health/") == 200,
+            timeout=180,
+            interval=0.5,
+            what="web, worker and beat",
+        )
+        assert_goes_live(port, article.url, go_live)
+    finally:
+        for process in processes:
+            process.stop()
+
+
+@pytest.mark.browser
+def test_make_run_publishes_a_scheduled_article(page, tmp_path):
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST", "DJANGO_", "CELERY_", "REDIS_", "DATABASE_", "CACHE_"))
+    }
+    env.update(
+        PY=sys.executable,
+        PORT=str(port),
+        VAR_DIR=str(tmp_path / "var"),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_SUPERUSER_PASSWORD="s3cret-pass!",
+        PUBLISH_SCHEDULED_INTERVAL=INTERVAL,
+    )
+    run = ManagedProcess(["scripts/run-dev"], env, "schedule-make-run")
+    run.start(wait=False)
+    try:
+        wait_for(
+            lambda: run.running() and status(port, "/") == 200,
+            timeout=240,
+            interval=0.5,
+            what="make run's site",
+        )
+        connection = HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/api/v2/pages/?type=blog.BlogIndexPage")
+        index = json.loads(connection.getresponse().read())["items"][0]
+        connection.close()
+        base = f"http://127.0.0.1:{port}"
+        sign_in_browser_enrolling(page, base, "admin", "s3cret-pass!")
+        go_live = schedule_article(page, base, index["id"])
+        assert_goes_live(port, f"/blog/{SLUG}/", go_live)
+    finally:
+        run.stop()
