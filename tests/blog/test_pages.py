@@ -258,7 +258,7 @@ def test_article_body_api_representation_expands_images_snippets_and_rich_text(i
     assert by_type["paragraph"] == "<p>A paragraph of body text.</p>"
     assert by_type["table"]["rows"] == [["Session", "Fee"], ["One", "$1"]]
     assert by_type["code"] == {"text": "two  spaces\nkept"}
-    assert by_type["gallery"]["images"][0]["image"]["url"].startswith("/")
+    assert by_type["gallery"]["images"][0]["image"]["url"].startswith("http://testserver/media/")
     assert by_type["gallery"]["images"][0]["caption"] == "Room"
 
 

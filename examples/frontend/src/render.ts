@@ -44,6 +44,24 @@ export function renderBlock(block: ArticleBlock | PageBlock): string {
       const img = image(value.image, value.decorative ? "" : undefined);
       return caption ? `<figure>${img}<figcaption>${escape(caption)}</figcaption></figure>` : img;
     }
+    case "gallery":
+      return `<div class="gallery">${block.value.images
+        .map((item) => {
+          const img = image(item.image, item.alt_text || undefined);
+          return item.caption ? `<figure>${img}<figcaption>${escape(item.caption)}</figcaption></figure>` : `<figure>${img}</figure>`;
+        })
+        .join("")}</div>`;
+    case "table": {
+      const { caption, header_row, rows } = block.value;
+      const row = (cells: string[], tag: "td" | "th"): string =>
+        `<tr>${cells.map((cell) => `<${tag}>${escape(cell)}</${tag}>`).join("")}</tr>`;
+      const [first, ...rest] = rows;
+      const head = header_row && first ? `<thead>${row(first, "th")}</thead>` : "";
+      const body = (header_row ? rest : rows).map((cells) => row(cells, "td")).join("");
+      return `<table>${caption ? `<caption>${escape(caption)}</caption>` : ""}${head}<tbody>${body}</tbody></table>`;
+    }
+    case "code":
+      return `<pre>${escape(block.value.text)}</pre>`;
     case "key_points":
       return `<section><h2>${escape(block.value.heading)}</h2><dl>${block.value.items
         .map((item) => `<dt>${escape(item.term)}</dt><dd>${html(item.text)}</dd>`)
