@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 FORM_STARTED_SALT = "leads.form-started"
 IP_HASH_SALT = "leads.client-ip"
+FORM_TOKEN_EXPIRED = "form token expired"
 
 
 class IntakeUnavailable(Exception):
@@ -55,6 +57,14 @@ def practice_phone(request: HttpRequest) -> str:
         return practice.phone or ""
     except Exception:
         return ""
+
+
+class FormExpired(Exception):
+    """The HTML form's page was open longer than its token lives: show it again, store nothing.
+
+    A person who left the tab open over a weekend is not a bot; their request must be sent
+    again with a fresh token rather than kept as spam that nobody answers.
+    """
 
 
 class RateLimited(Exception):
@@ -112,9 +122,25 @@ def check_rate_limit(ip_hash: str) -> None:
 # Spam layers ------------------------------------------------------------------------------------
 
 
-def form_started_token() -> str:
-    """A signed timestamp and a single-use nonce for the hidden `started` field of the HTML form."""
-    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(secrets.token_urlsafe(12))
+class _BackdatedSigner(signing.TimestampSigner):
+    """A TimestampSigner whose timestamps are `seconds` in the past."""
+
+    def __init__(self, seconds: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seconds = seconds
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(int(time.time()) - self.seconds)
+
+
+def form_started_token(backdate: int = 0) -> str:
+    """A signed timestamp and a single-use nonce for the hidden `started` field of the HTML form.
+
+    `backdate` (seconds) dates the token in the past: a form shown again to a person who has
+    already filled it in must not look "sent too fast" when they press Send at once.
+    """
+    signer = _BackdatedSigner(max(0, backdate), salt=FORM_STARTED_SALT)
+    return signer.sign(secrets.token_urlsafe(12))
 
 
 def _nonce_key(nonce: str) -> str:
@@ -134,7 +160,7 @@ def _form_token_problem(token: str) -> str | None:
     try:
         nonce = signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_FORM_TOKEN_MAX_AGE))
     except signing.SignatureExpired:
-        return "form token expired"
+        return FORM_TOKEN_EXPIRED
     except signing.BadSignature:
         return "form token invalid"
     try:
@@ -241,7 +267,9 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
 
     `data` is `LeadForm.cleaned_data`. Suspected spam is stored (flagged, status spam, not
     notified) and returned like any other lead, so the caller answers a bot as if it succeeded.
-    Raises RateLimited (nothing stored) or IntakeUnavailable (the database is down).
+    Raises RateLimited (nothing stored), FormExpired (HTML form only: the token outlived
+    LEADS_FORM_TOKEN_MAX_AGE and nothing else looks like a bot; nothing stored) or
+    IntakeUnavailable (the database is down).
     """
     ip_hash = hash_ip(submission.client_ip)
     check_rate_limit(ip_hash)
@@ -250,6 +278,8 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     if data.get("website"):
         reasons.append("honeypot filled")
     if submission.channel == "html" and (reason := _form_token_problem(data.get("started", ""))):
+        if reason == FORM_TOKEN_EXPIRED and not reasons:
+            raise FormExpired
         reasons.append(reason)
     captcha_unverified = False
     token = data.get("recaptcha_token", "")

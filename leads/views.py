@@ -19,12 +19,19 @@ from cms.serving.proxy import client_ip
 from .fields import QUERY_FIELDS
 from .forms import FORM_TEXT, LeadForm
 from .services import (
+    FormExpired,
     IntakeUnavailable,
     RateLimited,
     Submission,
     form_started_token,
     practice_phone,
     submit_lead,
+)
+
+#: Shown at the top of the HTML form when its page was open longer than its token lives.
+FORM_EXPIRED_MESSAGE = (
+    "This page was open for a long time, so please check your request and press Send once more."
+    " Nothing has been sent yet."
 )
 
 
@@ -36,6 +43,7 @@ def consultation_form_context(
     block_id: str = "",
     heading: str = "",
     intro: str = "",
+    started: str | None = None,
 ) -> dict:
     """What `includes/consultation_form.html` needs, for an article block or the form page."""
     if form is None:
@@ -54,7 +62,7 @@ def consultation_form_context(
     return {
         "request": request,
         "form": form,
-        "started": form_started_token(),
+        "started": started or form_started_token(),
         "heading": heading,
         "intro": intro,
         "form_id": f"consultation-{block_id or 'form'}",
@@ -123,6 +131,17 @@ def consultation(request: HttpRequest) -> HttpResponse:
         response = render(request, "leads/consultation.html", context, status=429)
         response["Retry-After"] = str(limited.retry_after)
         return response
+    except FormExpired:
+        # Nothing stored: show what they wrote with a fresh token, dated as if the form had been
+        # open for the minimum fill time, so pressing Send again at once is not "too fast".
+        form.add_error(None, FORM_EXPIRED_MESSAGE)
+        context = consultation_form_context(
+            request,
+            form=form,
+            heading="Please check your request",
+            started=form_started_token(backdate=settings.LEADS_MIN_FILL_SECONDS),
+        )
+        return render(request, "leads/consultation.html", context, status=400)
     except IntakeUnavailable:
         return unavailable_response(request)
     thanks_url = reverse("leads:thanks")

@@ -32,11 +32,73 @@ def test_the_form_token_works_once(client, post_form, settings):
     assert token_from_page(client) != token  # each form shown gets its own
 
 
-def test_the_form_token_expires(post_form, settings):
+EXPIRED_MESSAGE = (
+    "This page was open for a long time, so please check your request and press Send once more."
+    " Nothing has been sent yet."
+)
+
+
+def test_an_expired_token_reshows_the_filled_form_and_sending_again_is_delivered(
+    client, post_form, settings
+):
+    """A page left open over a weekend: not stored as spam, but shown again with what the
+    person wrote, and pressing Send at once (faster than LEADS_MIN_FILL_SECONDS) delivers."""
     settings.LEADS_FORM_TOKEN_MAX_AGE = 3600
-    post_form(started=started_token(seconds_ago=3700))
+    settings.LEADS_MIN_FILL_SECONDS = 30
+    response = post_form(
+        started=started_token(seconds_ago=3700),
+        name="Robin Weekend",
+        email="robin@example.org",
+        preferred_contact="email",
+        message="I left this open since Friday.",
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert EXPIRED_MESSAGE in html
+    assert "data-error-summary" in html and "error-summary.js" in html
+    assert 'value="Robin Weekend"' in html and 'value="robin@example.org"' in html
+    assert "I left this open since Friday." in html
+    assert re.search(r'value="email"[^>]*checked', html)
+    assert re.search(r'name="consent"[^>]*checked', html)
+    assert not Lead.objects.exists()
+
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    again = post_form(
+        started=fresh,
+        name="Robin Weekend",
+        email="robin@example.org",
+        preferred_contact="email",
+        message="I left this open since Friday.",
+    )
+
+    assert again.status_code == 302 and again["Location"] == "/consultation/thanks/"
     lead = Lead.objects.get()
-    assert lead.is_spam and lead.spam_reason == "form token expired"
+    assert not lead.is_spam and lead.status == Lead.Status.NEW
+    assert lead.name == "Robin Weekend"
+    assert list(lead.notifications.values_list("kind", flat=True)) == [
+        Notification.Kind.PRACTICE
+    ]
+
+
+def test_the_reshown_token_is_still_single_use(post_form, settings):
+    settings.LEADS_FORM_TOKEN_MAX_AGE = 3600
+    settings.LEADS_MIN_FILL_SECONDS = 30
+    html = post_form(started=started_token(seconds_ago=3700)).content.decode()
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    post_form(started=fresh, email="first@example.org")
+    post_form(started=fresh, email="second@example.org")
+    first, second = Lead.objects.order_by("received_at")
+    assert not first.is_spam
+    assert second.is_spam and second.spam_reason == "form token reused"
+
+
+def test_an_expired_token_with_the_honeypot_filled_is_still_spam(post_form, settings):
+    settings.LEADS_FORM_TOKEN_MAX_AGE = 3600
+    response = post_form(started=started_token(seconds_ago=3700), website="http://x.example")
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert lead.is_spam and "honeypot filled" in lead.spam_reason
 
 
 def make_pages():
