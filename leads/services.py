@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 FORM_STARTED_SALT = "leads.form-started"
 IP_HASH_SALT = "leads.client-ip"
-FORM_TOKEN_EXPIRED = "form token expired"
+EXPIRED_FORM_REASON = "form token expired"
 
 
 class IntakeUnavailable(Exception):
@@ -160,7 +160,7 @@ def _form_token_problem(token: str) -> str | None:
     try:
         nonce = signer.unsign(token, max_age=timedelta(seconds=settings.LEADS_FORM_TOKEN_MAX_AGE))
     except signing.SignatureExpired:
-        return FORM_TOKEN_EXPIRED
+        return EXPIRED_FORM_REASON
     except signing.BadSignature:
         return "form token invalid"
     try:
@@ -278,7 +278,7 @@ def submit_lead(data: dict[str, Any], submission: Submission) -> Lead:
     if data.get("website"):
         reasons.append("honeypot filled")
     if submission.channel == "html" and (reason := _form_token_problem(data.get("started", ""))):
-        if reason == FORM_TOKEN_EXPIRED and not reasons:
+        if reason == EXPIRED_FORM_REASON and not reasons:
             raise FormExpired
         reasons.append(reason)
     captcha_unverified = False

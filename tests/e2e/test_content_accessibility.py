@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from blog.models import BlogIndexPage
+from leads.models import Lead
 from tests.blog.factories import (
     ensure_wagtail_tree,
     every_block,
@@ -15,6 +16,7 @@ from tests.blog.factories import (
     make_cta,
     make_image,
 )
+from tests.leads.factories import started_token
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +118,42 @@ def test_form_with_errors_focuses_its_summary_and_has_no_violations(
     violations = axe_violations(page, tags=[*WCAG_21_AA, "wcag22aa"])
     page.screenshot(path=str(artifacts_dir / "axe-form-errors.png"), full_page=True)
     assert violations == []
+
+
+def test_form_sent_from_a_page_left_open_too_long_focuses_its_message_and_sends_again(
+    page, live_server, site, artifacts_dir, settings
+):
+    """The page was open longer than the form token lives: the same error summary, with the
+    focus on it and no axe violations, keeps what the person typed; Send again delivers."""
+    settings.LEADS_FORM_TOKEN_MAX_AGE = 3600
+    settings.LEADS_MIN_FILL_SECONDS = 30
+    page.goto(live_server.url + "/contact/")
+    form = page.locator("section.consultation-form")
+    form.get_by_label("Your name").fill("Robin Weekend")
+    form.get_by_label("Email address").fill("robin@example.org")
+    form.get_by_label("Phone number").fill("(408) 555-0142")
+    form.get_by_label("Anything you would like us to know").fill("Open since Friday.")
+    form.get_by_label("I agree").check()
+    form.locator("input[name=started]").evaluate(
+        "(input, value) => { input.value = value; }", started_token(seconds_ago=3700)
+    )
+    form.get_by_role("button", name="Send my request").click()
+
+    summary = page.get_by_role("alert").filter(has_text="open for a long time")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert "Nothing has been sent yet." in summary.inner_text()
+    form = page.locator("section.consultation-form")
+    assert form.get_by_label("Your name").input_value() == "Robin Weekend"
+    assert form.get_by_label("Anything you would like us to know").input_value() == (
+        "Open since Friday."
+    )
+    assert form.get_by_label("I agree").is_checked()
+    violations = axe_violations(page, tags=[*WCAG_21_AA, "wcag22aa"])
+    page.screenshot(path=str(artifacts_dir / "axe-form-expired.png"), full_page=True)
+    assert violations == []
+
+    form.get_by_role("button", name="Send my request").click()
+    page.wait_for_url("**/consultation/thanks/**")
+    lead = Lead.objects.get()
+    assert not lead.is_spam and lead.notifications.exists()

@@ -76,9 +76,7 @@ def test_an_expired_token_reshows_the_filled_form_and_sending_again_is_delivered
     lead = Lead.objects.get()
     assert not lead.is_spam and lead.status == Lead.Status.NEW
     assert lead.name == "Robin Weekend"
-    assert list(lead.notifications.values_list("kind", flat=True)) == [
-        Notification.Kind.PRACTICE
-    ]
+    assert list(lead.notifications.values_list("kind", flat=True)) == [Notification.Kind.PRACTICE]
 
 
 def test_the_reshown_token_is_still_single_use(post_form, settings):
