@@ -36,3 +36,12 @@ def admin_login(page, base: str, username: str, password: str) -> None:
     """The one way these browser tests sign staff in to the admin: password, then the second
     factor when the account must use one (tests/staff.py)."""
     sign_in_browser(page, base, username, password)
+
+
+def publish_new_page(page) -> None:
+    """Publish a page being created, once Wagtail's autosave has made it a draft (the address
+    becomes the draft's edit view). Clicking Publish while that first autosave is still on its way
+    posts the create form a second time, which Wagtail refuses because the draft holds the slug."""
+    page.wait_for_url("**/admin/pages/*/edit/**")
+    page.locator("footer .w-dropdown__toggle").last.click()
+    page.locator("button[name=action-publish]").click()

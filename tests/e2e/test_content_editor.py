@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from blog.models import BlogPage
 from tests.blog.factories import make_author, make_cta, make_index, make_site
+from tests.e2e.conftest import publish_new_page
 from tests.staff import sign_in_browser
 
 pytestmark = pytest.mark.browser
@@ -59,8 +60,7 @@ def test_editor_creates_publishes_and_reads_an_article(
     choose_in_modal(page, "id_article_authors-0-author-chooser", "Jordan Lee")
     page.screenshot(path=str(artifacts_dir / "editor-article-form.png"), full_page=True)
 
-    page.locator("footer .w-dropdown__toggle").last.click()
-    page.locator("button[name=action-publish]").click()
+    publish_new_page(page)
     page.wait_for_url(f"{base}/admin/pages/{editor_site['index'].pk}/")
     page.screenshot(path=str(artifacts_dir / "editor-article-published.png"), full_page=True)
 

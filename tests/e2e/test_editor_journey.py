@@ -5,7 +5,7 @@ calm, without a validation banner."""
 import pytest
 
 from tests.blog.factories import make_index, make_site
-from tests.e2e.conftest import STAFF_PASSWORD, admin_login
+from tests.e2e.conftest import STAFF_PASSWORD, admin_login, publish_new_page
 
 pytestmark = pytest.mark.browser
 
@@ -116,9 +116,7 @@ def test_an_editor_writes_illustrates_and_publishes_an_article(
     page.locator("#id_article_authors-0-author-chooser:not(.blank)").wait_for()
     page.screenshot(path=str(artifacts_dir / "editors-article-form.png"), full_page=True)
 
-    page.wait_for_load_state("networkidle")
-    page.locator("footer .w-dropdown__toggle").last.click()
-    page.locator("button[name=action-publish]").click()
+    publish_new_page(page)
     try:
         page.wait_for_url(f"{base}/admin/pages/{editor['index'].pk}/")
     finally:
