@@ -87,6 +87,9 @@ def test_c_smtp_down_for_a_while_backs_off_and_loses_nothing(
         row = Notification.objects.get(pk=watched)
         if row.attempts > len(attempt_times):
             attempt_times += [time.monotonic()] * (row.attempts - len(attempt_times))
+        # A claim counts the attempt at once (SENDING) but schedules the next one only when the
+        # attempt has failed: read the back-off then, not from the previous attempt's schedule.
+        if row.state == State.FAILED and row.attempts:
             waits.setdefault(row.attempts, (row.next_attempt_at - timezone.now()).total_seconds())
         time.sleep(0.1)
     during = list(Notification.objects.values_list("state", "attempts", "last_error"))
