@@ -12,6 +12,7 @@ from cms.headless.viewsets import (
     RedirectsAPIViewSet,
 )
 from home.api import CallToActionAPIViewSet, PracticeAPIViewSet
+from insights.api import click_beacon_operation, view_beacon_operation
 from leads.api import consultation_form_operation, lead_intake_operation
 
 api_router = WagtailAPIRouter("wagtailapi")
@@ -29,3 +30,5 @@ api_router.register_endpoint("redirects", RedirectsAPIViewSet)
 register_operation("leads/", lead_intake_operation)
 register_operation("forms/consultation/", consultation_form_operation)
 register_operation("ping/", ping_operation)
+register_operation("views/", view_beacon_operation)
+register_operation("clicks/", click_beacon_operation)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Before the api/v2/ router: POST api/v2/leads/ and the consultation form's routes.
     path("", include("leads.urls")),
+    path("", include("insights.urls")),
     path("api/v2/openapi.json", headless_views.openapi_view(api_router), name="openapi"),
     path("api/v2/ping/", headless_views.ping, name="api-ping"),
     path("api/v2/", api_router.urls),

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "home",
     "blog",
     "leads",
+    "insights",
     "integrations",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -168,6 +169,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Page views, counted above every cache so a content-cache hit counts too (insights/).
+    "insights.middleware.PageViewCounterMiddleware",
     # Brotli/gzip for text the content cache has not already compressed (cms/serving/compression).
     "cms.serving.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -336,6 +339,17 @@ WEBHOOKS_STUCK_AFTER = env_int("WEBHOOKS_STUCK_AFTER", 300)
 # Off in production: a webhook URL may not point at a private, loopback or link-local address.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 
+# First-party analytics (insights/): page views and CTA clicks counted in Redis, never who.
+# "off" stops the middleware counting (make bench compares both). Counters move to PostgreSQL
+# every FLUSH_INTERVAL seconds; daily rows older than RETENTION_MONTHS are purged. A client address
+# may send BEACON_LIMIT beacons per BEACON_WINDOW seconds (counted under a salted hash, in Redis
+# only for the window).
+INSIGHTS_COUNTING = env_bool("INSIGHTS_COUNTING", True)
+INSIGHTS_FLUSH_INTERVAL = env_int("INSIGHTS_FLUSH_INTERVAL", 60)
+INSIGHTS_RETENTION_MONTHS = env_int("INSIGHTS_RETENTION_MONTHS", 25)
+INSIGHTS_BEACON_LIMIT = env_int("INSIGHTS_BEACON_LIMIT", 30)
+INSIGHTS_BEACON_WINDOW = env_int("INSIGHTS_BEACON_WINDOW", 60)
+
 # Scheduled publishing and unpublishing (Wagtail's `publish_scheduled`): every minute on the
 # minute, the precision editors schedule at. Another value (seconds) is for tests only.
 PUBLISH_SCHEDULED_INTERVAL = env_int("PUBLISH_SCHEDULED_INTERVAL", 60)
@@ -365,6 +379,15 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-leads": {
         "task": "leads.tasks.purge_expired_leads",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "flush-insights-counters": {
+        "task": "insights.tasks.flush_counters",
+        "schedule": float(INSIGHTS_FLUSH_INTERVAL),
+        "options": {"expires": max(INSIGHTS_FLUSH_INTERVAL, 10)},
+    },
+    "purge-old-insights": {
+        "task": "insights.tasks.purge_old_counts",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 

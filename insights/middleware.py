@@ -1,0 +1,43 @@
+"""Counts public page views on the way out, above every cache, so a content-cache hit counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from . import counting
+
+NOT_PAGES = ("/api/", "/documents/", "/health/", "/consultation/")
+
+
+class PageViewCounterMiddleware:
+    """One count per public HTML page served to a visitor (no session), never a bot, never a
+    visitor who asked not to be tracked; admin, API, static, media and previews are not pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.skip = (
+            *settings.ADMIN_PATH_PREFIXES,
+            settings.STATIC_URL,
+            settings.MEDIA_URL,
+            *NOT_PAGES,
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and counting.counting_enabled()
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith(self.skip)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not getattr(request, "is_preview", False)
+            and request.headers.get("Sec-Purpose", request.headers.get("Purpose", "")) == ""
+            and counting.countable_visitor(request)
+        ):
+            counting.count_request(request)
+        return response
