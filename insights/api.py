@@ -28,6 +28,7 @@ from . import counting
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024
+MAX_ID = 2**31 - 1
 CONTENT_TYPES = {"application/json", "text/plain"}
 
 
@@ -80,10 +81,16 @@ def _payload(request: HttpRequest, allowed: dict[str, type]) -> dict[str, Any] |
         return _error(400, f"Unknown field {unknown[0][:50]!r}: only {names} are accepted.")
     for name, kind in allowed.items():
         value = payload.get(name)
-        if kind is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+        if kind is int and (
+            not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID
+        ):
             return _error(400, f"`{name}` must be a page id (a whole number above 0).")
-        if kind is str and (not isinstance(value, str) or not value.strip()):
-            return _error(400, f"`{name}` must be a non-empty string.")
+        if kind is str and (
+            not isinstance(value, str) or not value.strip() or len(value) > counting.CTA_MAX
+        ):
+            return _error(400, f"`{name}` must be a string of 1 to {counting.CTA_MAX} characters.")
+    if "action" in allowed and payload["action"] not in counting.ACTIONS:
+        return _error(400, "`action` must be one of: " + ", ".join(counting.ACTIONS) + ".")
     if not Page.objects.live().filter(pk=payload["page"], depth__gt=1).exists():
         return _error(404, "No published page has this id.")
     return payload
@@ -113,8 +120,7 @@ def click_beacon(request: HttpRequest) -> HttpResponse:
     """A reader followed a call to action: `{"page": id, "cta": block id, "action": kind}`."""
 
     def field(payload: dict[str, Any]) -> str:
-        action = payload["action"] if payload["action"] in counting.ACTIONS else "other"
-        return counting.click_field(payload["page"], payload["cta"], action)
+        return counting.click_field(payload["page"], payload["cta"], payload["action"])
 
     return _count(request, {"page": int, "cta": str, "action": str}, field)
 
@@ -166,7 +172,14 @@ def view_beacon_operation(schemas: dict[str, Any]) -> dict[str, Any]:
     _error_schema(schemas)
     schemas["ViewBeacon"] = {
         "type": "object",
-        "properties": {"page": {"type": "integer", "minimum": 1, "description": "The page id."}},
+        "properties": {
+            "page": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": "The page id.",
+            }
+        },
         "required": ["page"],
         "additionalProperties": False,
     }
@@ -183,8 +196,18 @@ def click_beacon_operation(schemas: dict[str, Any]) -> dict[str, Any]:
     schemas["ClickBeacon"] = {
         "type": "object",
         "properties": {
-            "page": {"type": "integer", "minimum": 1, "description": "The page id."},
-            "cta": {"type": "string", "minLength": 1, "description": "The CTA block's id."},
+            "page": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": "The page id.",
+            },
+            "cta": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": counting.CTA_MAX,
+                "description": "The CTA block's id (`data-insights-cta` on its link).",
+            },
             "action": {"type": "string", "enum": list(counting.ACTIONS)},
         },
         "required": ["page", "cta", "action"],

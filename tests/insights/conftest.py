@@ -16,6 +16,10 @@ BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.htm
 
 @pytest.fixture(autouse=True)
 def _no_waiting_counts():
+    """No counts or beacon limits left over from another test (locmem cache, local counts)."""
+    from django.core.cache import cache
+
+    cache.clear()
     counting.take_local()
     yield
     counting.take_local()
