@@ -95,6 +95,18 @@ PRIVACY_BODY = [
         "Requests marked as spam, and requests that are closed, are deleted sooner. If you "
         "become a client, your clinical records are kept separately under California law.</p>",
     ),
+    ("heading", {"text": "What this site counts", "level": "h2"}),
+    (
+        "paragraph",
+        "<p>Our own server counts how many times each page is read each day, what kind of "
+        "link led there (a search engine, a social network, another site, one of our own "
+        "campaign links, or none), and how often the buttons to call, book or ask for a "
+        "consultation are pressed. It stores no cookie, no IP address, no browser details and "
+        "no identifier: the counts say how many, never who, and are never linked to a "
+        "consultation request or to you. They stay on our server, are shared with no one and "
+        "are deleted after 25 months. If your browser sends Do Not Track or Global Privacy "
+        "Control, nothing is counted for you.</p>",
+    ),
     ("heading", {"text": "Spam protection (reCAPTCHA)", "level": "h2"}),
     (
         "paragraph",
