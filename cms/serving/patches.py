@@ -395,6 +395,36 @@ def _check_redis_channel_connparams() -> None:
         )
 
 
+def _check_redis_cache_client() -> None:
+    from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})
+    _require(
+        isinstance(cache._cache, RedisCacheClient),
+        "RedisCache._cache is no longer its RedisCacheClient",
+    )
+    _require(
+        _parameters(RedisCacheClient.get_client) == ["self", "key", "write"],
+        "RedisCacheClient.get_client(key, *, write) changed signature",
+    )
+
+
+def _check_status_side_panel_template() -> None:
+    from pathlib import Path
+
+    import wagtail
+    from django.conf import settings
+
+    name = "wagtailadmin/shared/side_panels/status.html"
+    upstream = (Path(wagtail.__file__).parent / "admin/templates" / name).read_text()
+    ours = (Path(settings.BASE_DIR) / "templates" / name).read_text()
+    kept = [line for line in ours.splitlines() if "insights" not in line]
+    _require(
+        kept == upstream.splitlines()[1:],
+        f"Wagtail's {name} changed: copy it to templates/ again and re-add the figures line",
+    )
+
+
 @dataclass(frozen=True)
 class Upstream:
     """One upstream name the project relies on beyond the documented API."""
@@ -523,5 +553,22 @@ UPSTREAM: tuple[Upstream, ...] = (
         "a worker whose broker drops while it holds an unacked message reconnects instead of "
         "exiting on AttributeError('hostname')",
         _check_redis_channel_connparams,
+    ),
+    Upstream(
+        "django.core.cache.backends.redis.RedisCache._cache (RedisCacheClient.get_client)",
+        DJANGO,
+        "insights.counting.increment, insights.services.flush_counters, "
+        "cms.serving.resilient_cache (its probe)",
+        "a page view is one pipelined HINCRBY on the cache's own connection pool; the flush "
+        "renames and reads the day's hash",
+        _check_redis_cache_client,
+    ),
+    Upstream(
+        "wagtail/admin/templates/wagtailadmin/shared/side_panels/status.html",
+        WAGTAIL,
+        "templates/wagtailadmin/shared/side_panels/status.html (insights_page_figures)",
+        "the page editor's status panel shows the page's figures; Wagtail has no hook to add a "
+        "side panel",
+        _check_status_side_panel_template,
     ),
 )
