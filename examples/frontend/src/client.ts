@@ -64,3 +64,9 @@ export const byPhone: LeadRequest = {
   phone: "(408) 555-0142",
   consent: true,
 };
+
+/** Counts a page view shown by this frontend (page id only; the CMS keeps no visitor data). */
+export async function countView(page: number): Promise<void> {
+  const { error, response } = await cms.POST("/api/v2/views/", { body: { page } });
+  if (error) throw new Error(`${response.status}: ${error.message}`);
+}
