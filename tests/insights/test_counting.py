@@ -82,3 +82,26 @@ def test_counting_off_counts_nothing(article, visitor, settings):
     assert visitor.get(article.url).status_code == 200
     flush_counters()
     assert views_of(article) is None
+
+
+def test_pages_load_the_click_counter_from_our_host_and_mark_their_ctas(article, visitor, client):
+    html = visitor.get(article.url).content.decode()
+    cta_id = next(block.id for block in article.body if block.block_type == "cta")
+    assert (
+        f'<script src="/static/insights/cta.js" data-page="{article.pk}" '
+        'data-endpoint="/api/v2/clicks/" defer></script>'
+    ) in html
+    assert f'data-insights-cta="{cta_id}" data-insights-action="booking"' in html
+    # The same bytes for another reader: nothing about the visitor is in the page.
+    client.defaults["HTTP_USER_AGENT"] = "Mozilla/5.0 (Windows NT 10.0) Firefox/133.0"
+    assert client.get(article.url).content.decode() == html
+
+
+def test_beat_flushes_the_counters_every_minute_and_purges_daily(settings):
+    from celery.schedules import crontab
+
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["insights.tasks.flush_counters"] == 60
+    assert isinstance(schedule["insights.tasks.purge_old_counts"], crontab)
