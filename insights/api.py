@@ -42,7 +42,7 @@ def _error(status: int, message: str, **headers: str) -> JsonResponse:
 def rate_limited(request: HttpRequest) -> int:
     """Seconds to wait when this address sent too many beacons in the window, else 0.
 
-    Fails open: with the cache down every beacon counts (and the count itself is dropped)."""
+    Fails open: with the cache down every beacon is accepted."""
     limit, window = settings.INSIGHTS_BEACON_LIMIT, settings.INSIGHTS_BEACON_WINDOW
     if limit <= 0:
         return 0

@@ -1,7 +1,8 @@
 """Counting a page view or a CTA click: one Redis round trip, never who, never a database write.
 
-Counts go into one Redis hash per day (`insights:day:YYYY-MM-DD`), one field per thing counted,
-incremented with HINCRBY (pipelined with the key's expiry: one round trip). A field names only
+A count is kept in this process first (no I/O on the request); a thread moves the counts to one
+Redis hash per day (`insights:day:YYYY-MM-DD`) every INSIGHTS_PUSH_SECONDS, one field per thing
+counted, with HINCRBY in one pipelined round trip. A field names only
 what was seen, as JSON: a page view by its host and path (resolved to a page when flushed, so a
 content-cache hit, which never reaches the page, counts too), or by page id (the beacon), its
 referrer kind and UTM source; a click by page id, CTA block id and action. No address, user agent,
@@ -9,14 +10,17 @@ cookie or visitor id is ever part of a key or a field.
 
 Without a Redis cache (development on locmem) the counts wait in this process until the flush.
 A Redis that fails is skipped through the cache's own circuit breaker
-(cms.serving.resilient_cache): the view is not counted and the page is not slowed.
+(cms.serving.resilient_cache): the counts wait in the process (up to MAX_WAITING_FIELDS) and
+the page is never slowed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
+import time
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -170,8 +174,12 @@ def click_field(page_id: int, cta: str, action: str) -> str:
 # Where counts wait --------------------------------------------------------------------------
 
 
+# Counts made in this process and not yet in Redis: {day: Counter(field -> n)}.
 _local: dict[str, Counter] = {}
 _local_lock = threading.Lock()
+_pusher_pid: int | None = None
+# Distinct fields kept while Redis is down; past this, the oldest counts are dropped.
+MAX_WAITING_FIELDS = 50_000
 
 
 def redis_cache() -> RedisCache | None:
@@ -183,46 +191,93 @@ def day_key(day: date) -> str:
     return f"{DAY_PREFIX}{day.isoformat()}"
 
 
-def increment(field: str, day: date | None = None) -> bool:
-    """Count one; True when counted. Never raises: a failed cache loses this count only."""
-    day = day or timezone.localdate()
+def increment(field: str, day: date | None = None) -> None:
+    """Count one, in this process: no I/O. `push()` (a thread, every INSIGHTS_PUSH_SECONDS)
+    moves the counts to Redis in one pipelined round trip."""
+    day_name = (day or timezone.localdate()).isoformat()
+    with _local_lock:
+        _local.setdefault(day_name, Counter())[field] += 1
+    if _pusher_pid != os.getpid():
+        _start_pusher()
+
+
+def _start_pusher() -> None:
+    global _pusher_pid
+    interval = float(getattr(settings, "INSIGHTS_PUSH_SECONDS", 1.0))
+    with _local_lock:
+        if _pusher_pid == os.getpid() or interval <= 0:
+            return
+        _pusher_pid = os.getpid()
+
+    def run() -> None:
+        while True:
+            seconds = float(getattr(settings, "INSIGHTS_PUSH_SECONDS", 1.0))
+            time.sleep(seconds if seconds > 0 else 0.5)
+            if seconds <= 0:
+                continue  # switched off (tests push explicitly)
+            try:
+                push()
+            except Exception:  # never let the thread die
+                logger.exception("insights push failed")
+
+    threading.Thread(target=run, name="insights-push", daemon=True).start()
+
+
+def _put_back(taken: dict[str, Counter]) -> None:
+    with _local_lock:
+        for day, counts in taken.items():
+            _local.setdefault(day, Counter()).update(counts)
+        while sum(len(counts) for counts in _local.values()) > MAX_WAITING_FIELDS and _local:
+            _local.pop(min(_local))
+
+
+def push() -> bool:
+    """Move this process's counts to the day hashes in Redis (HINCRBY, one pipeline); True when
+    done. A failing Redis is skipped through the cache's breaker and the counts wait here."""
     backend = redis_cache()
     if backend is None:
-        with _local_lock:
-            _local.setdefault(day.isoformat(), Counter())[field] += 1
+        return True  # no Redis: the counts wait here for the flush of this process
+    with _local_lock:
+        taken = dict(_local)
+        _local.clear()
+    if not taken:
         return True
     available = getattr(backend, "available", None)
     if available is not None and not available():
+        _put_back(taken)
         return False
-    key = backend.make_key(day_key(day))
     try:
-        client = backend._cache.get_client(key, write=True)
+        client = backend._cache.get_client(write=True)
         pipe = client.pipeline(transaction=False)
-        pipe.hincrby(key, field, 1)
-        pipe.expire(key, DAY_KEY_TIMEOUT)
+        for day, counts in taken.items():
+            key = backend.make_key(f"{DAY_PREFIX}{day}")
+            for field, number in counts.items():
+                pipe.hincrby(key, field, number)
+            pipe.expire(key, DAY_KEY_TIMEOUT)
         pipe.execute()
     except Exception as exc:
+        _put_back(taken)
         failed = getattr(backend, "_failed", None)
         if failed is not None:
-            failed("insights count", exc)  # the breaker: skipped for the next few seconds
+            failed("insights push", exc)
         else:
-            logger.warning("Page view not counted: the cache failed (%s).", type(exc).__name__)
+            logger.warning("Counts not pushed: the cache failed (%s).", type(exc).__name__)
         return False
     return True
 
 
 def take_local() -> dict[str, Counter]:
-    """The counts waiting in this process (no Redis cache), emptied."""
+    """The counts waiting in this process, emptied."""
     with _local_lock:
         taken = dict(_local)
         _local.clear()
     return taken
 
 
-def count_request(request: HttpRequest) -> bool:
+def count_request(request: HttpRequest) -> None:
     """Count a served page for this request (the middleware decided it is a public page)."""
     kind, utm = referrer_kind(request)
-    return increment(view_field(request.get_host(), request.path, kind, utm))
+    increment(view_field(request.get_host(), request.path, kind, utm))
 
 
 def counting_enabled() -> bool:

@@ -137,12 +137,13 @@ def _decode(value: bytes | str) -> str:
 def flush_counters() -> int:
     """Move every waiting count into the daily rows; returns the page views written."""
     written = 0
-    for day, counts in counting.take_local().items():
-        with transaction.atomic():
-            written += apply_counts(date.fromisoformat(day), counts)
     backend = counting.redis_cache()
     if backend is None:
+        for day, counts in counting.take_local().items():
+            with transaction.atomic():
+                written += apply_counts(date.fromisoformat(day), counts)
         return written
+    counting.push()  # this process's own counts first (the flush may run in a web process)
     client = backend._cache.get_client(write=True)
     for key in list(client.scan_iter(match=backend.make_key(counting.DAY_PREFIX + "*"))):
         day = _decode(key).rsplit(":", 1)[-1]

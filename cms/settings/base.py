@@ -339,13 +339,15 @@ WEBHOOKS_STUCK_AFTER = env_int("WEBHOOKS_STUCK_AFTER", 300)
 # Off in production: a webhook URL may not point at a private, loopback or link-local address.
 WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
 
-# First-party analytics (insights/): page views and CTA clicks counted in Redis, never who.
+# First-party analytics (insights/): page views and CTA clicks counted, never who.
 # "off" stops the middleware counting (make bench compares both). Counters move to PostgreSQL
 # every FLUSH_INTERVAL seconds; daily rows older than RETENTION_MONTHS are purged. A client address
 # may send BEACON_LIMIT beacons per BEACON_WINDOW seconds (counted under a salted hash, in Redis
 # only for the window).
 INSIGHTS_COUNTING = env_bool("INSIGHTS_COUNTING", True)
 INSIGHTS_FLUSH_INTERVAL = env_int("INSIGHTS_FLUSH_INTERVAL", 60)
+# Each web process keeps its counts in memory and moves them to Redis this often (a thread).
+INSIGHTS_PUSH_SECONDS = env_float("INSIGHTS_PUSH_SECONDS", 1.0)
 INSIGHTS_RETENTION_MONTHS = env_int("INSIGHTS_RETENTION_MONTHS", 25)
 INSIGHTS_BEACON_LIMIT = env_int("INSIGHTS_BEACON_LIMIT", 30)
 INSIGHTS_BEACON_WINDOW = env_int("INSIGHTS_BEACON_WINDOW", 60)

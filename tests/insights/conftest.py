@@ -15,10 +15,12 @@ BOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.htm
 
 
 @pytest.fixture(autouse=True)
-def _no_waiting_counts():
-    """No counts or beacon limits left over from another test (locmem cache, local counts)."""
+def _no_waiting_counts(settings):
+    """No counts or beacon limits left over from another test (locmem cache, local counts), and
+    counts pushed to Redis when a test says so (the push thread has its own test)."""
     from django.core.cache import cache
 
+    settings.INSIGHTS_PUSH_SECONDS = 0
     cache.clear()
     counting.take_local()
     yield

@@ -7,6 +7,7 @@ import json
 import pytest
 import redis
 
+from insights import counting
 from insights.models import CampaignSourceDay, CtaClickDay, FlushedBatch, PageViewDay
 from insights.services import flush_counters
 from tests.insights.conftest import BROWSER_UA
@@ -49,6 +50,7 @@ def flush_counters_or_nothing() -> int:
 def test_a_batch_is_written_once_even_when_the_flush_is_retried(article, visitor, redis_cache):
     for _ in range(4):
         visitor.get(article.url)
+    assert counting.push()
     client = redis.Redis.from_url(redis_cache.url)
     day_keys = client.keys("*insights:day:*")
     assert len(day_keys) == 1
@@ -83,6 +85,7 @@ def test_nothing_counted_holds_an_address_a_user_agent_or_a_cookie(
         content_type="application/json",
         **headers,
     )
+    assert counting.push()
     raw = redis.Redis.from_url(redis_cache.url)
     stored_in_redis = b" ".join(
         key + b" " + b" ".join(k + b"=" + v for k, v in raw.hgetall(key).items())
@@ -110,3 +113,14 @@ def test_a_frozen_redis_does_not_hold_pages_up(article, visitor, redis_cache):
     finally:
         redis_cache.thaw()
     assert statuses == [200] * 5
+
+
+def test_each_process_pushes_its_counts_to_redis_every_second(
+    article, visitor, redis_cache, settings
+):
+    settings.INSIGHTS_PUSH_SECONDS = 0.2
+    client = redis.Redis.from_url(redis_cache.url)
+    assert visitor.get(article.url).status_code == 200
+    wait_for(lambda: client.keys("*insights:day:*"), timeout=10, what="the push thread")
+    settings.INSIGHTS_PUSH_SECONDS = 0
+    assert flush_counters() == 1
