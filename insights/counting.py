@@ -102,7 +102,7 @@ def is_bot(user_agent: str) -> bool:
     if not user_agent.strip():
         return True
     with _detector_lock:  # the detector keeps the last match on itself
-        return bool(_detector.isCrawler(user_agent[:512]))
+        return bool(_detector.isCrawler(user_agent))
 
 
 def opted_out(request: HttpRequest) -> bool:
@@ -111,7 +111,7 @@ def opted_out(request: HttpRequest) -> bool:
 
 
 def countable_visitor(request: HttpRequest) -> bool:
-    return not opted_out(request) and not is_bot(request.headers.get("User-Agent", ""))
+    return not opted_out(request) and not is_bot(request.headers.get("User-Agent", "")[:512])
 
 
 # What is counted ------------------------------------------------------------------------------
