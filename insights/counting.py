@@ -107,11 +107,12 @@ def is_bot(user_agent: str) -> bool:
 
 def opted_out(request: HttpRequest) -> bool:
     """Do Not Track or Global Privacy Control: the visitor asked not to be counted."""
-    return request.headers.get("DNT") == "1" or request.headers.get("Sec-GPC") == "1"
+    meta = request.META
+    return meta.get("HTTP_DNT") == "1" or meta.get("HTTP_SEC_GPC") == "1"
 
 
 def countable_visitor(request: HttpRequest) -> bool:
-    return not opted_out(request) and not is_bot(request.headers.get("User-Agent", "")[:512])
+    return not opted_out(request) and not is_bot(request.META.get("HTTP_USER_AGENT", "")[:512])
 
 
 # What is counted ------------------------------------------------------------------------------
@@ -134,13 +135,15 @@ def clean_utm(value: str) -> str:
     return value[:UTM_MAX]
 
 
-def referrer_kind(request: HttpRequest) -> tuple[str, str]:
+def referrer_kind(request: HttpRequest, own_host: str) -> tuple[str, str]:
     """(kind, utm source) of a page view: a campaign link first, else where the Referer points."""
-    query = request.GET
-    utm = clean_utm(query.get("utm_source", ""))
-    if utm or query.get("utm_medium") or query.get("utm_campaign"):
-        return CAMPAIGN, utm
-    referer = request.headers.get("Referer", "")
+    meta = request.META
+    if "utm_" in meta.get("QUERY_STRING", ""):
+        query = request.GET
+        utm = clean_utm(query.get("utm_source", ""))
+        if utm or query.get("utm_medium") or query.get("utm_campaign"):
+            return CAMPAIGN, utm
+    referer = meta.get("HTTP_REFERER", "")
     if not referer:
         return DIRECT, ""
     try:
@@ -149,8 +152,7 @@ def referrer_kind(request: HttpRequest) -> tuple[str, str]:
         return OTHER, ""
     if not host:
         return DIRECT, ""
-    own = request.get_host().split(":")[0].lower()
-    if host == own:
+    if host == own_host.split(":")[0]:
         return INTERNAL, ""
     if _host_matches(host, SEARCH_HOSTS):
         return SEARCH, ""
@@ -191,10 +193,21 @@ def day_key(day: date) -> str:
     return f"{DAY_PREFIX}{day.isoformat()}"
 
 
+_today: list = ["", 0.0]
+
+
+def today_name() -> str:
+    """Today in the practice's time zone, worked out at most once a second."""
+    now = time.monotonic()
+    if now >= _today[1]:
+        _today[0], _today[1] = timezone.localdate().isoformat(), now + 1.0
+    return _today[0]
+
+
 def increment(field: str, day: date | None = None) -> None:
     """Count one, in this process: no I/O. `push()` (a thread, every INSIGHTS_PUSH_SECONDS)
     moves the counts to Redis in one pipelined round trip."""
-    day_name = (day or timezone.localdate()).isoformat()
+    day_name = day.isoformat() if day else today_name()
     with _local_lock:
         _local.setdefault(day_name, Counter())[field] += 1
     if _pusher_pid != os.getpid():
@@ -276,8 +289,11 @@ def take_local() -> dict[str, Counter]:
 
 def count_request(request: HttpRequest) -> None:
     """Count a served page for this request (the middleware decided it is a public page)."""
-    kind, utm = referrer_kind(request)
-    increment(view_field(request.get_host(), request.path, kind, utm))
+    # The host was validated against ALLOWED_HOSTS before this page was served.
+    meta = request.META
+    host = (meta.get("HTTP_HOST") or meta.get("SERVER_NAME", "")).lower()
+    kind, utm = referrer_kind(request, host)
+    increment(view_field(host, request.path, kind, utm))
 
 
 def counting_enabled() -> bool:

@@ -24,19 +24,20 @@ class PageViewCounterMiddleware:
             settings.MEDIA_URL,
             *NOT_PAGES,
         )
+        self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
             request.method == "GET"
             and response.status_code == 200
-            and counting.counting_enabled()
             and not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and not request.path.startswith(self.skip)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and self.session_cookie not in request.COOKIES
             and not getattr(request, "is_preview", False)
-            and request.headers.get("Sec-Purpose", request.headers.get("Purpose", "")) == ""
+            and not request.META.get("HTTP_SEC_PURPOSE", request.META.get("HTTP_PURPOSE"))
+            and counting.counting_enabled()
             and counting.countable_visitor(request)
         ):
             counting.count_request(request)
