@@ -16,6 +16,7 @@ the page is never slowed.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -228,12 +229,17 @@ def _start_pusher() -> None:
             time.sleep(seconds if seconds > 0 else 0.5)
             if seconds <= 0:
                 continue  # switched off (tests push explicitly)
-            try:
-                push()
-            except Exception:  # never let the thread die
-                logger.exception("insights push failed")
+            _push_quietly()  # never lets the thread die
 
     threading.Thread(target=run, name="insights-push", daemon=True).start()
+    atexit.register(_push_quietly)  # a worker that stops gracefully hands over its last second
+
+
+def _push_quietly() -> None:
+    try:
+        push()
+    except Exception:
+        logger.exception("insights: counts not pushed")
 
 
 def _put_back(taken: dict[str, Counter]) -> None:
