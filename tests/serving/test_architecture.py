@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PACKAGES = ("cms", "home", "blog", "leads", "accounts", "integrations")
+PACKAGES = ("cms", "home", "blog", "leads", "insights", "accounts", "integrations")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -52,6 +52,8 @@ def test_the_code_keeps_every_import_contract():
         ("cms/serving/cache.py", "import home.models", "Layers"),
         ("cms/headless/openapi.py", "import blog.api", "Layers"),
         ("blog/feeds.py", "import cms.urls", "No app imports the wiring"),
+        ("insights/report.py", "import home.models", "insights imports neither home nor blog"),
+        ("leads/services.py", "import insights.counting", "Layers"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(project_copy, module, line, contract):
