@@ -96,42 +96,53 @@ def apply_encoding(
     return response
 
 
+def compress_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Compress a text response that is not compressed already, as the client accepts."""
+    if response.status_code == 304 and response.has_header("ETag"):
+        # The validator of a body that is sent compressed: the same Vary and ETag as it.
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if accepted_encoding(request):
+            weak_etag(response)
+        return response
+    if (
+        response.streaming
+        or response.has_header("Content-Encoding")
+        or response.status_code == 204
+        or not compressible(response.get("Content-Type", ""), response.content)
+    ):
+        return response
+    patch_vary_headers(response, ["Accept-Encoding"])
+    encoding = accepted_encoding(request)
+    if encoding is None:
+        return response
+    body = response.content
+    compressed = (
+        brotli.compress(body, quality=BROTLI_QUALITY)
+        if encoding == "br"
+        # Random filename padding in the gzip header: Django's BREACH mitigation.
+        else compress_string(body, max_random_bytes=100)
+    )
+    if len(compressed) >= len(body):
+        return response
+    response.content = compressed
+    response["Content-Encoding"] = encoding
+    response["Content-Length"] = str(len(compressed))
+    weak_etag(response)
+    return response
+
+
 class CompressionMiddleware:
-    """Compress text responses that are not compressed already (brotli or gzip)."""
+    """Compress text responses that are not compressed already (brotli or gzip).
+
+    A request the content cache handles (`request.content_cache_compresses`) is left alone: the
+    cache, at the top of the stack, stores the plain body and compresses on the way out itself.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 304 and response.has_header("ETag"):
-            # The validator of a body that is sent compressed: the same Vary and ETag as it.
-            patch_vary_headers(response, ["Accept-Encoding"])
-            if accepted_encoding(request):
-                weak_etag(response)
+        if getattr(request, "content_cache_compresses", False):
             return response
-        if (
-            response.streaming
-            or response.has_header("Content-Encoding")
-            or response.status_code == 204
-            or not compressible(response.get("Content-Type", ""), response.content)
-        ):
-            return response
-        patch_vary_headers(response, ["Accept-Encoding"])
-        encoding = accepted_encoding(request)
-        if encoding is None:
-            return response
-        body = response.content
-        compressed = (
-            brotli.compress(body, quality=BROTLI_QUALITY)
-            if encoding == "br"
-            # Random filename padding in the gzip header: Django's BREACH mitigation.
-            else compress_string(body, max_random_bytes=100)
-        )
-        if len(compressed) >= len(body):
-            return response
-        response.content = compressed
-        response["Content-Encoding"] = encoding
-        response["Content-Length"] = str(len(compressed))
-        weak_etag(response)
-        return response
+        return compress_response(request, response)

@@ -166,12 +166,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit from the content cache (API and public HTML) is answered here, with the
+    # headers the rest of the stack gave the stored response, and skips everything below
+    # (cms/serving/cache.py). Anything that must see every request, hits included, goes above.
+    "cms.serving.cache.ContentCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Brotli/gzip for text the content cache has not already compressed (cms/serving/compression).
     "cms.serving.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Security headers are added outside the content cache, so cached responses carry them too.
+    # Security headers: the content cache stores them with each entry, so hits carry them too.
     "cms.serving.headers.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.serving.csp.ContentSecurityPolicyMiddleware",
@@ -180,11 +184,9 @@ MIDDLEWARE = [
     "cms.serving.input.RejectUnusableInputMiddleware",
     # Notes requests whose X-Forwarded-For contradicts TRUSTED_PROXY_COUNT (check --deploy).
     "cms.serving.proxy.ProxyHeadersMiddleware",
-    # Old links with a query string (/?p=ID) answer their Redirect before the cache and views.
+    # Old links with a query string (/?p=ID) answer their Redirect before the views (a Redirect
+    # saved stamps a new content version, so no cached page hides it).
     "cms.serving.redirects.QueryStringRedirectMiddleware",
-    # API and public HTML from the content cache skip sessions, auth and the view
-    # (cms/serving/cache.py).
-    "cms.serving.cache.ContentCacheMiddleware",
     # Reference data (site, settings, snippets, image renditions) kept per content version.
     "cms.serving.refdata.RequestScopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
