@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -291,7 +292,7 @@ class ContentCacheMiddleware:
         expires = time.time() + seconds if seconds else 0.0
         entry = (version, stored, response.content, encoded, expires)
         try:
-            cache.set(key, entry, min(ENTRY_TIMEOUT, seconds or ENTRY_TIMEOUT))
+            cache.set(key, entry, min(ENTRY_TIMEOUT, math.ceil(seconds or ENTRY_TIMEOUT)))
             self._keep(key, entry)
         except Exception:
             logger.warning("content cache unavailable storing a response", exc_info=True)

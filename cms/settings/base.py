@@ -515,6 +515,14 @@ LEADS_DUPLICATE_WINDOW = env_int("LEADS_DUPLICATE_WINDOW", 86400)
 LEADS_MIN_FILL_SECONDS = env_int("LEADS_MIN_FILL_SECONDS", 3)
 # The form's token is valid this long after the form was shown, and once (a replay is spam).
 LEADS_FORM_TOKEN_MAX_AGE = env_int("LEADS_FORM_TOKEN_MAX_AGE", 2 * 86400)
+# A page with the form (contact page, articles with the form block) is served from the content
+# cache for at most this long, so the dated token in its form is never near its expiry.
+LEADS_FORM_PAGE_CACHE_SECONDS = env_int("LEADS_FORM_PAGE_CACHE_SECONDS", 3600)
+if LEADS_FORM_PAGE_CACHE_SECONDS * 2 > LEADS_FORM_TOKEN_MAX_AGE:
+    raise ImproperlyConfigured(
+        "LEADS_FORM_PAGE_CACHE_SECONDS must be at most half of LEADS_FORM_TOKEN_MAX_AGE, or a "
+        "cached page could hand out a form that expires while a person fills it in."
+    )
 # The acknowledgement email goes to one address at most once in this many seconds.
 LEADS_ACK_EVERY = env_int("LEADS_ACK_EVERY", 86400)
 # Retention in days: every request; spam and closed requests go sooner.
@@ -525,7 +533,8 @@ LEADS_CLOSED_RETENTION_DAYS = env_int("LEADS_CLOSED_RETENTION_DAYS", 90)
 LEADS_CONSENT_VERSION = env("LEADS_CONSENT_VERSION", "2026-01")
 # The phone named on the "we could not save your request" page when the database is down.
 LEADS_FALLBACK_PHONE = env("LEADS_FALLBACK_PHONE")
-# A form posted without its CSRF cookie: a page that says to allow cookies, naming the phone.
+# A form posted without its CSRF cookie (staff sign-in and admin forms; the consultation form
+# is checked by its Origin and signed token instead, leads/views.py): allow cookies, and the phone.
 CSRF_FAILURE_VIEW = "cms.serving.errors.csrf_failure"
 # The site setting model (app_label.Model, with a `phone`) that leads reads the practice phone from.
 LEADS_PRACTICE_SETTINGS = "home.PracticeSettings"
