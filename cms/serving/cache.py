@@ -222,8 +222,8 @@ class ContentCacheMiddleware:
         path = request.path
         if not self.enabled or request.method not in {"GET", "HEAD"}:
             return None
-        if getattr(request, "is_preview", False):
-            return None  # a draft, shown to an editor
+        if getattr(request, "is_dummy", False) or getattr(request, "is_preview", False):
+            return None  # a preview (Wagtail marks its request `is_dummy` before middleware)
         if self.https_only and not request.is_secure():
             return None  # SecurityMiddleware redirects it
         if path.startswith(self.prefix):
@@ -332,8 +332,7 @@ class ContentCacheMiddleware:
     ) -> HttpResponse:
         if encoded:
             response = apply_encoding(request, response, encoded)
-        else:
-            response["Content-Length"] = str(len(response.content))
+        response["Content-Length"] = str(len(response.content))
         etag = response.get("ETag", "")
         if etag and etag_matches(request, etag.removeprefix("W/")):
             not_modified = HttpResponseNotModified()

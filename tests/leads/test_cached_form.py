@@ -98,7 +98,9 @@ def test_the_refusal_names_the_phone_of_the_practice_settings(client, pages):
     practice = PracticeSettings.for_site(Site.objects.get(is_default_site=True))
     practice.phone = "(408) 555-0111"
     practice.save()
-    response = client.post("/consultation/", form_data(), headers={"Origin": "https://evil.example"})
+    response = client.post(
+        "/consultation/", form_data(), headers={"Origin": "https://evil.example"}
+    )
     assert response.status_code == 403
     assert "(408) 555-0111" in response.content.decode()
 
