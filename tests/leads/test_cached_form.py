@@ -173,7 +173,7 @@ def test_a_form_page_is_rendered_again_once_its_cache_time_is_over(client, pages
 def test_with_recaptcha_the_page_is_cached_with_its_google_policy(client, pages, settings):
     settings.RECAPTCHA_ENABLED = True
     settings.RECAPTCHA_PUBLIC_KEY = "site-key"
-    settings.RECAPTCHA_PRIVATE_KEY = "secret-key"  # noqa: S105
+    settings.RECAPTCHA_PRIVATE_KEY = "secret-key"
     first = client.get(pages["contact"])
     hit = client.get(pages["contact"])
     assert hit["X-Cache"] == "hit"
