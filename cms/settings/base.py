@@ -184,11 +184,12 @@ MIDDLEWARE = [
     "cms.serving.input.RejectUnusableInputMiddleware",
     # Notes requests whose X-Forwarded-For contradicts TRUSTED_PROXY_COUNT (check --deploy).
     "cms.serving.proxy.ProxyHeadersMiddleware",
-    # Old links with a query string (/?p=ID) answer their Redirect before the views (a Redirect
-    # saved stamps a new content version, so no cached page hides it).
-    "cms.serving.redirects.QueryStringRedirectMiddleware",
     # Reference data (site, settings, snippets, image renditions) kept per content version.
     "cms.serving.refdata.RequestScopeMiddleware",
+    # Old links with a query string (/?p=ID) answer their Redirect before the views; the set of
+    # such addresses is reference data (a saved Redirect stamps a new content version, so no
+    # cached page hides it either).
+    "cms.serving.redirects.QueryStringRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
