@@ -340,5 +340,7 @@ class ContentCacheMiddleware:
                 if name.lower() not in BODY_HEADERS:
                     not_modified[name] = value
             response = not_modified
-        self.cors.add_response_headers(request, response)
+        if "HTTP_ORIGIN" in request.META:
+            # Without an Origin, CORS adds only `Vary: origin`, which the stored headers have.
+            self.cors.add_response_headers(request, response)
         return response

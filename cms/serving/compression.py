@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import brotli
 from django.http import HttpRequest, HttpResponse
@@ -54,9 +55,17 @@ def encode(body: bytes) -> dict[str, bytes]:
 
 def accepted_encoding(request: HttpRequest, offered: tuple[str, ...] = ENCODINGS) -> str | None:
     """The best of `offered` that the request's Accept-Encoding allows (q=0 refuses)."""
-    header = request.headers.get("Accept-Encoding", "")
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
     if not header:
         return None
+    if len(header) > 512:
+        return _best_encoding.__wrapped__(header, offered)  # not worth keeping
+    return _best_encoding(header, offered)
+
+
+@lru_cache(maxsize=512)
+def _best_encoding(header: str, offered: tuple[str, ...]) -> str | None:
+    """Parsed once per distinct header (browsers send a handful of values)."""
     weights: dict[str, float] = {}
     for item in header.split(","):
         name, _, params = item.strip().partition(";")
@@ -85,7 +94,8 @@ def apply_encoding(
     request: HttpRequest, response: HttpResponse, encoded: Mapping[str, bytes]
 ) -> HttpResponse:
     """Send one of the ready-made encodings of the response's body, when the client takes one."""
-    patch_vary_headers(response, ["Accept-Encoding"])
+    if "Accept-Encoding" not in response.get("Vary", ""):
+        patch_vary_headers(response, ["Accept-Encoding"])
     encoding = accepted_encoding(request, tuple(name for name in ENCODINGS if name in encoded))
     if encoding is None:
         return response
