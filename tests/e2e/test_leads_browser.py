@@ -145,7 +145,7 @@ def test_visitor_sends_the_form_from_a_cached_article(article, page, live_server
     """The article comes from the content cache (no per-visitor token in it); the browser's own
     Origin lets the request through, and the referrer is filled in by the page's script."""
     url = f"{live_server.url}{article.url}"
-    page.goto(url)
+    assert page.request.get(url).headers["x-cache"] == "miss"  # another visitor, before
     cached = page.goto(url, referer="https://search.example/results")
     assert cached.headers["x-cache"] == "hit"
     form = page.locator("section.consultation-form")
