@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 FORM_STARTED_SALT = "leads.form-started"
 IP_HASH_SALT = "leads.client-ip"
 EXPIRED_FORM_REASON = "form token expired"
+#: The payload of a form token on a shared (cached) page, instead of a per-visitor nonce (a nonce
+#: is 16 URL-safe characters, so it can never equal this).
+SHARED_FORM_NONCE = "page"
 
 
 class IntakeUnavailable(Exception):
@@ -133,14 +136,19 @@ class _BackdatedSigner(signing.TimestampSigner):
         return signing.b62_encode(int(time.time()) - self.seconds)
 
 
-def form_started_token(backdate: int = 0) -> str:
+def form_started_token(backdate: int = 0, *, shared: bool = False) -> str:
     """A signed timestamp and a single-use nonce for the hidden `started` field of the HTML form.
 
     `backdate` (seconds) dates the token in the past: a form shown again to a person who has
     already filled it in must not look "sent too fast" when they press Send at once.
+
+    `shared`: the form is on a page the content cache serves to every visitor alike (an article
+    with the form block, the contact page). Its token is the same for everyone who gets that
+    copy, so it carries no nonce and cannot be single-use (one person's request would mark the
+    next person's as a replay); it is still signed, dated when the page was rendered, and expires.
     """
     signer = _BackdatedSigner(max(0, backdate), salt=FORM_STARTED_SALT)
-    return signer.sign(secrets.token_urlsafe(12))
+    return signer.sign(SHARED_FORM_NONCE if shared else secrets.token_urlsafe(12))
 
 
 def _nonce_key(nonce: str) -> str:
@@ -152,7 +160,9 @@ def _form_token_problem(token: str) -> str | None:
 
     Valid for LEADS_FORM_TOKEN_MAX_AGE seconds, not before LEADS_MIN_FILL_SECONDS, and once:
     its nonce is kept in the cache until the token would expire anyway (a cache that is down
-    skips the single-use check rather than refuse people).
+    skips the single-use check rather than refuse people). A shared page's token (see
+    `form_started_token`) has no nonce and is not single-use: it is the same for every visitor
+    of the cached page.
     """
     if not token:
         return "form token missing"
@@ -169,6 +179,8 @@ def _form_token_problem(token: str) -> str | None:
         pass
     else:
         return "sent too fast"
+    if nonce == SHARED_FORM_NONCE:
+        return None
     key = _nonce_key(nonce)
     try:
         # add + incr, as the rate limit: `incr` raises when the cache is down (`add` says False).

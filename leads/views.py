@@ -11,9 +11,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
+from cms.serving.errors import error_page
 from cms.serving.proxy import client_ip
 
 from .fields import QUERY_FIELDS
@@ -26,6 +28,12 @@ from .services import (
     form_started_token,
     practice_phone,
     submit_lead,
+)
+
+#: The 403 page for a POST that did not come from this site's own form.
+FORGED_POST_MESSAGE = (
+    "This form was not sent from this website, so nothing was sent or kept. If you meant to ask"
+    " for a consultation, please open the form on our site and send it from there, or call us."
 )
 
 #: Shown at the top of the HTML form when its page was open longer than its token lives.
@@ -44,25 +52,40 @@ def consultation_form_context(
     heading: str = "",
     intro: str = "",
     started: str | None = None,
+    shared: bool = False,
 ) -> dict:
-    """What `includes/consultation_form.html` needs, for an article block or the form page."""
+    """What `includes/consultation_form.html` needs, for an article block or the form page.
+
+    `shared`: the form is inside a page the content cache may serve to every visitor (an article
+    or the contact page). Nothing of this visitor goes into it: its token is the page's (signed,
+    dated, not single-use), the referrer is filled in by the browser (leads/attribution.js), and
+    the page is kept in the cache for at most LEADS_FORM_PAGE_CACHE_SECONDS.
+    """
     if form is None:
         initial = {
             "source_page": getattr(source_page, "pk", None),
             "block_id": (block_id or "")[:64],
         }
         if request is not None:
+            # The cache keys a page by its full address, query string included.
             for field in QUERY_FIELDS:
                 initial[field.name] = _plain(request.GET.get(field.name, ""), field.max_length)
-            initial["referrer"] = _external_referrer_host(request)
+            if not shared:
+                initial["referrer"] = _external_referrer_host(request)
         form = LeadForm(initial=initial, auto_id=_auto_id(block_id))
     recaptcha = settings.RECAPTCHA_ENABLED
-    if recaptcha and request is not None:
-        request.leads_recaptcha_rendered = True
+    if request is not None:
+        if recaptcha:
+            request.leads_recaptcha_rendered = True
+        if shared:
+            seconds = settings.LEADS_FORM_PAGE_CACHE_SECONDS
+            request.content_cache_seconds = min(
+                getattr(request, "content_cache_seconds", None) or seconds, seconds
+            )
     return {
         "request": request,
         "form": form,
-        "started": started or form_started_token(),
+        "started": started or form_started_token(shared=shared),
         "heading": heading,
         "intro": intro,
         "form_id": f"consultation-{block_id or 'form'}",
@@ -100,6 +123,42 @@ def _external_referrer_host(request: HttpRequest) -> str:
     return _plain(host, 255)
 
 
+def site_origins(request: HttpRequest) -> set[str]:
+    """The origins a form of this site is posted from: the address the request came to, the
+    configured SITE_URL and CSRF_TRUSTED_ORIGINS."""
+    site = urlsplit(settings.SITE_URL)
+    return {
+        f"{request.scheme}://{request.get_host()}",
+        f"{site.scheme}://{site.netloc}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+
+
+def _origin_of(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def posted_from_this_site(request: HttpRequest) -> bool:
+    """True when the POST came from a page of this site: its Origin is one of the site's, or,
+    without an Origin, its Referer is. Neither (or `Origin: null`) is refused: browsers send
+    Origin on every cross-origin form POST, and on same-origin POSTs too."""
+    origins = site_origins(request)
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin in origins
+    referer = request.headers.get("Referer")
+    return bool(referer) and _origin_of(referer) in origins
+
+
+def forged_post_response(request: HttpRequest) -> HttpResponse:
+    """403: a POST that did not come from this site's form; nothing is kept, the phone is named."""
+    return error_page(request, 403, FORGED_POST_MESSAGE, phone=practice_phone(request))
+
+
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503: the request could not be stored; tell the person to call instead."""
     response = render(
@@ -109,12 +168,20 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def consultation(request: HttpRequest) -> HttpResponse:
-    """The form's POST target (and its standalone page): validate, store, then say thank you."""
+    """The form's POST target (and its standalone page): validate, store, then say thank you.
+
+    No CSRF token: the form sits on pages the content cache shares between visitors. A forged
+    POST from another site is refused by its Origin (or Referer) instead, before anything is
+    read; the form's signed, dated token is checked with the other spam layers (services.py).
+    """
     if request.method == "GET":
         context = consultation_form_context(request, heading=FORM_TEXT["heading"])
         return render(request, "leads/consultation.html", context)
+    if not posted_from_this_site(request):
+        return forged_post_response(request)
 
     data = request.POST.copy()
     if "g-recaptcha-response" in data and not data.get("recaptcha_token"):

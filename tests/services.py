@@ -385,7 +385,11 @@ class Browser:
             "POST",
             "/consultation/",
             body=urlencode(form),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            # A browser sends the page's origin with every form POST.
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": "http://127.0.0.1",
+            },
         )
 
     def submit_json(self, number: int) -> tuple[int, float]:

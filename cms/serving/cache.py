@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import time
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -27,7 +29,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
-from cms.serving.compression import apply_encoding, compressible, encode
+from cms.serving.compression import apply_encoding, compress_response, compressible, encode
 
 logger = logging.getLogger(__name__)
 
@@ -152,28 +154,66 @@ def cache_control() -> str:
     return value
 
 
+#: Headers a stored entry does not keep: per request (CORS answers the request's Origin), per
+#: encoding (set again when the entry is sent), or the cache's own.
+UNSTORED_HEADERS = frozenset(
+    {
+        "content-length",
+        "content-encoding",
+        "set-cookie",
+        "x-cache",
+        "date",
+        "server",
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-expose-headers",
+        "access-control-allow-headers",
+        "access-control-allow-methods",
+        "access-control-max-age",
+        "access-control-allow-private-network",
+    }
+)
+#: Headers a 304 does not carry (it has no body).
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
+
+
 class ContentCacheMiddleware:
-    """Server-side cache, ETag and 304 for the read-only API and the public HTML pages.
+    """Server-side cache, ETag and 304 for the read-only API and the public HTML pages, answered
+    at the top of the middleware stack.
 
     API responses do not depend on who asks (only public pages are served, to everyone alike), so
-    one entry per host and full path serves every client. HTML pages are stored only when the
-    page itself said it may be shared (`Cache-Control: public` with an ETag, set by
+    one entry per scheme, host and full path serves every client. HTML pages are stored only when
+    the page itself said it may be shared (`Cache-Control: public` with an ETag, set by
     cms.serving.headers for anonymous visitors, never for pages carrying a CSRF token or nonce),
-    and are served from the cache only to visitors without a session. Each entry keeps its body
-    compressed (brotli and gzip, made once when stored) next to the plain one; a hit sends the
-    one the client accepts, with `Vary: Accept-Encoding`. An entry is used only when it was made
-    under the current content version, read on every request; an entry this process has already
-    read is reused from memory (up to LOCAL_BYTES), so a hit fetches only the version.
+    and are served from the cache only to visitors without a session, never to a preview.
+
+    The middleware sits first in MIDDLEWARE: a miss goes through the whole stack, and the entry
+    keeps the final headers (security headers, CSP, Permissions-Policy, X-Frame-Options, Vary,
+    Cache-Control, ETag), so a hit answers with the same headers without running any other
+    middleware. CORS headers depend on the request's Origin: they are never stored, and are added
+    to each hit by django-cors-headers' own code. Each entry keeps its body compressed (brotli
+    and gzip, made once when stored) next to the plain one; a hit sends the one the client
+    accepts, with `Vary: Accept-Encoding` (the compression middleware below leaves requests this
+    middleware handles to it). An entry is used only when it was made under the current content
+    version, read on every request, and before its expiry when the response set one
+    (`request.content_cache_seconds`, e.g. pages whose form carries a dated token); an entry this
+    process has already read is reused from memory (up to LOCAL_BYTES), so a hit fetches only
+    the version. A plain-HTTP request that SECURE_SSL_REDIRECT would redirect is never a hit.
     """
 
-    HTML_HEADERS = ("Cache-Control", "ETag", "Vary", "Content-Language")
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        from corsheaders.middleware import CorsMiddleware
+
         self.get_response = get_response
         self.prefix = getattr(settings, "API_CACHE_PREFIX", "/api/v2/")
         self.exclude = tuple(getattr(settings, "API_CACHE_EXCLUDE", ()))
         self.html_exclude = tuple(getattr(settings, "HTML_CACHE_EXCLUDE", ()))
+        self.admin = tuple(settings.ADMIN_PATH_PREFIXES)
         self.enabled = getattr(settings, "CONTENT_CACHE", True)
+        self.https_only = getattr(settings, "SECURE_SSL_REDIRECT", False)
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+        # The CORS headers of a hit, from the same code (and settings) as every other response.
+        self.cors = CorsMiddleware(get_response)
         # Entries read from the shared cache, kept in this process under their version.
         self.local: dict[str, tuple] = {}
         self.local_bytes = 0
@@ -182,11 +222,15 @@ class ContentCacheMiddleware:
         path = request.path
         if not self.enabled or request.method not in {"GET", "HEAD"}:
             return None
+        if getattr(request, "is_dummy", False) or getattr(request, "is_preview", False):
+            return None  # a preview (Wagtail marks its request `is_dummy` before middleware)
+        if self.https_only and not request.is_secure():
+            return None  # SecurityMiddleware redirects it
         if path.startswith(self.prefix):
             return None if path.startswith(self.exclude) else "api"
-        if path.startswith(self.html_exclude) or path.startswith(settings.ADMIN_PATH_PREFIXES):
+        if path.startswith(self.html_exclude) or path.startswith(self.admin):
             return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if self.session_cookie in request.COOKIES:
             return None  # an editor: gets the user bar, never a shared copy
         return "html"
 
@@ -199,82 +243,80 @@ class ContentCacheMiddleware:
             ENTRY_PREFIX
             + kind
             + hashlib.blake2b(
-                f"{request.get_host()}{request.get_full_path()}".encode(), digest_size=20
+                f"{request.scheme}://{request.get_host()}{request.get_full_path()}".encode(),
+                digest_size=20,
             ).hexdigest()
         )
         entry, version = self._lookup(key)
-        if entry is not None and version is not None and entry[0] == version:
-            _, headers, body, encoded = entry
+        if entry is not None:
+            _, headers, body, encoded, _ = entry
             response = HttpResponse(body)
             for name, value in headers.items():
                 response[name] = value
             response["X-Cache"] = "hit"
-            return self._finish(request, response, kind, encoded)
+            return self._finish(request, response, encoded)
 
         if version is None:
             version = content_version()
+        request.content_cache_compresses = True
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
-            return response
+            return compress_response(request, response)
         cache_control_header = response.get("Cache-Control", "")
         if kind == "api":
             if cache_control_header.startswith(("no-store", "private", "no-cache")):
-                return response
+                return compress_response(request, response)
             response["ETag"] = etag_for(response.content)
             response["Cache-Control"] = cache_control()
             patch_vary_headers(response, ["Origin"])
-            stored = {"Content-Type": response["Content-Type"], "ETag": response["ETag"]}
-        else:
-            if (
-                "public" not in cache_control_header
-                or not response.has_header("ETag")
-                or getattr(request, "leads_recaptcha_rendered", False)
-                or hasattr(response, "_csp_config")
-            ):
-                return response
-            stored = {
-                name: response[name]
-                for name in ("Content-Type", *self.HTML_HEADERS)
-                if response.has_header(name)
-            }
+        elif "public" not in cache_control_header or not response.has_header("ETag"):
+            return compress_response(request, response)
+        if "'nonce-" in response.get("Content-Security-Policy", ""):
+            return compress_response(request, response)  # a per-request secret
         response["X-Cache"] = "miss"
-        if response.cookies or version == "unavailable":
+        if response.cookies or version == "unavailable" or response.has_header("Content-Encoding"):
             # Not stored: compressed on the way out like any other response.
-            return self._finish(request, response, kind, {})
+            return compress_response(request, response)
         # Compressed once here; every hit sends one of these as it is.
         encoded = (
             encode(response.content)
-            if compressible(stored["Content-Type"], response.content)
+            if compressible(response.get("Content-Type", ""), response.content)
             else {}
         )
         if encoded:
             patch_vary_headers(response, ["Accept-Encoding"])
-            stored["Vary"] = response["Vary"]
-        entry = (version, stored, response.content, encoded)
+        stored = {
+            name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+        }
+        seconds = getattr(request, "content_cache_seconds", None)
+        expires = time.time() + seconds if seconds else 0.0
+        entry = (version, stored, response.content, encoded, expires)
         try:
-            cache.set(key, entry, ENTRY_TIMEOUT)
+            cache.set(key, entry, min(ENTRY_TIMEOUT, math.ceil(seconds or ENTRY_TIMEOUT)))
             self._keep(key, entry)
         except Exception:
             logger.warning("content cache unavailable storing a response", exc_info=True)
-        return self._finish(request, response, kind, encoded)
+        return self._finish(request, response, encoded)
 
     def _lookup(self, key: str) -> tuple[tuple | None, str | None]:
-        """(entry, current version). An entry this process already read under the current
-        version is reused without fetching it again: only the version makes a round trip (a
-        20-article listing is 134 KB)."""
+        """(entry usable now or None, current version). An entry this process already read under
+        the current version is reused without fetching it again: only the version makes a round
+        trip (a 20-article listing is 134 KB)."""
         try:
             version = cache.get(VERSION_KEY)
-            local = self.local.get(key)
-            if local is not None and version is not None and local[0] == version:
-                return local, version
-            entry = cache.get(key)
+            if version is None:
+                return None, None
+            entry = self.local.get(key)
+            if entry is None or entry[0] != version:
+                entry = cache.get(key)
+                if not isinstance(entry, tuple) or len(entry) != 5 or entry[0] != version:
+                    return None, version  # absent, stale, or stored by an older release
+                self._keep(key, entry)
         except Exception:
             logger.warning("content cache unavailable", exc_info=True)
             return None, None
-        if not isinstance(entry, tuple) or len(entry) != 4:
-            entry = None  # absent, or stored by an older release without its encodings
-        if entry is not None and version is not None and entry[0] == version:
-            self._keep(key, entry)
+        if entry[4] and entry[4] <= time.time():
+            return None, version
         return entry, version
 
     def _keep(self, key: str, entry: tuple) -> None:
@@ -285,20 +327,20 @@ class ContentCacheMiddleware:
         self.local[key] = entry
         self.local_bytes += size
 
-    @staticmethod
     def _finish(
-        request: HttpRequest, response: HttpResponse, kind: str, encoded: dict[str, bytes]
+        self, request: HttpRequest, response: HttpResponse, encoded: dict[str, bytes]
     ) -> HttpResponse:
-        if kind == "api":
-            response["Cache-Control"] = cache_control()
-            patch_vary_headers(response, ["Origin"])
         if encoded:
             response = apply_encoding(request, response, encoded)
+        response["Content-Length"] = str(len(response.content))
         etag = response.get("ETag", "")
         if etag and etag_matches(request, etag.removeprefix("W/")):
             not_modified = HttpResponseNotModified()
-            for header in ("ETag", "Cache-Control", "Vary", "X-Cache"):
-                if response.has_header(header):
-                    not_modified[header] = response[header]
-            return not_modified
+            for name, value in response.items():
+                if name.lower() not in BODY_HEADERS:
+                    not_modified[name] = value
+            response = not_modified
+        if "HTTP_ORIGIN" in request.META:
+            # Without an Origin, CORS adds only `Vary: origin`, which the stored headers have.
+            self.cors.add_response_headers(request, response)
         return response

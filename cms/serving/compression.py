@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import brotli
 from django.http import HttpRequest, HttpResponse
@@ -54,9 +55,17 @@ def encode(body: bytes) -> dict[str, bytes]:
 
 def accepted_encoding(request: HttpRequest, offered: tuple[str, ...] = ENCODINGS) -> str | None:
     """The best of `offered` that the request's Accept-Encoding allows (q=0 refuses)."""
-    header = request.headers.get("Accept-Encoding", "")
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
     if not header:
         return None
+    if len(header) > 512:
+        return _best_encoding.__wrapped__(header, offered)  # not worth keeping
+    return _best_encoding(header, offered)
+
+
+@lru_cache(maxsize=512)
+def _best_encoding(header: str, offered: tuple[str, ...]) -> str | None:
+    """Parsed once per distinct header (browsers send a handful of values)."""
     weights: dict[str, float] = {}
     for item in header.split(","):
         name, _, params = item.strip().partition(";")
@@ -85,7 +94,8 @@ def apply_encoding(
     request: HttpRequest, response: HttpResponse, encoded: Mapping[str, bytes]
 ) -> HttpResponse:
     """Send one of the ready-made encodings of the response's body, when the client takes one."""
-    patch_vary_headers(response, ["Accept-Encoding"])
+    if "Accept-Encoding" not in response.get("Vary", ""):
+        patch_vary_headers(response, ["Accept-Encoding"])
     encoding = accepted_encoding(request, tuple(name for name in ENCODINGS if name in encoded))
     if encoding is None:
         return response
@@ -96,42 +106,53 @@ def apply_encoding(
     return response
 
 
+def compress_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Compress a text response that is not compressed already, as the client accepts."""
+    if response.status_code == 304 and response.has_header("ETag"):
+        # The validator of a body that is sent compressed: the same Vary and ETag as it.
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if accepted_encoding(request):
+            weak_etag(response)
+        return response
+    if (
+        response.streaming
+        or response.has_header("Content-Encoding")
+        or response.status_code == 204
+        or not compressible(response.get("Content-Type", ""), response.content)
+    ):
+        return response
+    patch_vary_headers(response, ["Accept-Encoding"])
+    encoding = accepted_encoding(request)
+    if encoding is None:
+        return response
+    body = response.content
+    compressed = (
+        brotli.compress(body, quality=BROTLI_QUALITY)
+        if encoding == "br"
+        # Random filename padding in the gzip header: Django's BREACH mitigation.
+        else compress_string(body, max_random_bytes=100)
+    )
+    if len(compressed) >= len(body):
+        return response
+    response.content = compressed
+    response["Content-Encoding"] = encoding
+    response["Content-Length"] = str(len(compressed))
+    weak_etag(response)
+    return response
+
+
 class CompressionMiddleware:
-    """Compress text responses that are not compressed already (brotli or gzip)."""
+    """Compress text responses that are not compressed already (brotli or gzip).
+
+    A request the content cache handles (`request.content_cache_compresses`) is left alone: the
+    cache, at the top of the stack, stores the plain body and compresses on the way out itself.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code == 304 and response.has_header("ETag"):
-            # The validator of a body that is sent compressed: the same Vary and ETag as it.
-            patch_vary_headers(response, ["Accept-Encoding"])
-            if accepted_encoding(request):
-                weak_etag(response)
+        if getattr(request, "content_cache_compresses", False):
             return response
-        if (
-            response.streaming
-            or response.has_header("Content-Encoding")
-            or response.status_code == 204
-            or not compressible(response.get("Content-Type", ""), response.content)
-        ):
-            return response
-        patch_vary_headers(response, ["Accept-Encoding"])
-        encoding = accepted_encoding(request)
-        if encoding is None:
-            return response
-        body = response.content
-        compressed = (
-            brotli.compress(body, quality=BROTLI_QUALITY)
-            if encoding == "br"
-            # Random filename padding in the gzip header: Django's BREACH mitigation.
-            else compress_string(body, max_random_bytes=100)
-        )
-        if len(compressed) >= len(body):
-            return response
-        response.content = compressed
-        response["Content-Encoding"] = encoding
-        response["Content-Length"] = str(len(compressed))
-        weak_etag(response)
-        return response
+        return compress_response(request, response)

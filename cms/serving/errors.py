@@ -66,11 +66,16 @@ def fallback_phone(request: HttpRequest | None = None) -> str:
 
 
 def error_page(
-    request: HttpRequest | None, status: int, message: str = "", **context: Any
+    request: HttpRequest | None,
+    status: int,
+    message: str = "",
+    *,
+    phone: str = "",
+    **context: Any,
 ) -> HttpResponse:
-    """The self-contained error page for `status`, naming the phone."""
+    """The self-contained error page for `status`, naming `phone` or else the fallback phone."""
     title, default = PAGES.get(status, PAGES[500])
-    phone = fallback_phone(request)
+    phone = phone or fallback_phone(request)
     body = render_to_string(
         "errors/page.html",
         {

@@ -3,8 +3,12 @@ the path itself exists.
 
 Wagtail's `RedirectMiddleware` acts only on 404s, so `/?p=1724` would serve the home page with
 200. A `Redirect` whose `old_path` carries a query string (stored as `Redirect.normalise_path`
-stores it: parameters sorted) is answered here, before the content cache and the view. A request
-without a query string costs nothing; one with a query string costs one indexed lookup.
+stores it: parameters sorted) is answered here, before the view. A request without a query string
+costs nothing; one with a query string is looked up in the set of old paths that have such a
+redirect, kept per content version in the reference data (a saved or deleted Redirect stamps a
+new version), so only a request that does redirect reads its row. The content cache answers
+hits above this middleware: a Redirect saved after its old address was cached still wins,
+because the new version makes that entry a miss.
 """
 
 from __future__ import annotations
@@ -20,8 +24,20 @@ from django.http import (
 from django.http.request import split_domain_port
 from wagtail.contrib.redirects.models import Redirect
 
+from cms.serving.refdata import memoized
+
 # The project's own addresses: an old site's link never points there.
 OWN_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/", "/health/")
+
+
+def query_redirect_paths() -> frozenset[str]:
+    """Every Redirect's old path that has a query string, kept per content version."""
+    return memoized(
+        "query_redirect_paths",
+        lambda: frozenset(
+            Redirect.objects.filter(old_path__contains="?").values_list("old_path", flat=True)
+        ),
+    )
 
 
 def query_redirect(request: HttpRequest) -> HttpResponse | None:
@@ -32,6 +48,8 @@ def query_redirect(request: HttpRequest) -> HttpResponse | None:
         return None
     path = Redirect.normalise_path(request.get_full_path())
     if "?" not in path or len(path) > 255:
+        return None
+    if path not in query_redirect_paths():
         return None
     host = split_domain_port(request._get_raw_host())[0].lower()
     found = list(
@@ -57,7 +75,8 @@ def query_redirect(request: HttpRequest) -> HttpResponse | None:
 
 
 class QueryStringRedirectMiddleware:
-    """Answers redirects whose old address includes a query string, ahead of cache and views."""
+    """Answers redirects whose old address includes a query string, ahead of the views (below
+    RequestScopeMiddleware, whose reference data keeps the set of such addresses)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -167,6 +167,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit from the content cache (API and public HTML) is answered here, with the
+    # headers the rest of the stack gave the stored response, and skips everything below
+    # (cms/serving/cache.py). Anything that must see every request, hits included, goes above.
+    "cms.serving.cache.ContentCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Page views, counted above every cache so a content-cache hit counts too (insights/).
@@ -174,7 +178,7 @@ MIDDLEWARE = [
     # Brotli/gzip for text the content cache has not already compressed (cms/serving/compression).
     "cms.serving.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Security headers are added outside the content cache, so cached responses carry them too.
+    # Security headers: the content cache stores them with each entry, so hits carry them too.
     "cms.serving.headers.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.serving.csp.ContentSecurityPolicyMiddleware",
@@ -183,13 +187,12 @@ MIDDLEWARE = [
     "cms.serving.input.RejectUnusableInputMiddleware",
     # Notes requests whose X-Forwarded-For contradicts TRUSTED_PROXY_COUNT (check --deploy).
     "cms.serving.proxy.ProxyHeadersMiddleware",
-    # Old links with a query string (/?p=ID) answer their Redirect before the cache and views.
-    "cms.serving.redirects.QueryStringRedirectMiddleware",
-    # API and public HTML from the content cache skip sessions, auth and the view
-    # (cms/serving/cache.py).
-    "cms.serving.cache.ContentCacheMiddleware",
     # Reference data (site, settings, snippets, image renditions) kept per content version.
     "cms.serving.refdata.RequestScopeMiddleware",
+    # Old links with a query string (/?p=ID) answer their Redirect before the views; the set of
+    # such addresses is reference data (a saved Redirect stamps a new content version, so no
+    # cached page hides it either).
+    "cms.serving.redirects.QueryStringRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -538,6 +541,14 @@ LEADS_DUPLICATE_WINDOW = env_int("LEADS_DUPLICATE_WINDOW", 86400)
 LEADS_MIN_FILL_SECONDS = env_int("LEADS_MIN_FILL_SECONDS", 3)
 # The form's token is valid this long after the form was shown, and once (a replay is spam).
 LEADS_FORM_TOKEN_MAX_AGE = env_int("LEADS_FORM_TOKEN_MAX_AGE", 2 * 86400)
+# A page with the form (contact page, articles with the form block) is served from the content
+# cache for at most this long, so the dated token in its form is never near its expiry.
+LEADS_FORM_PAGE_CACHE_SECONDS = env_int("LEADS_FORM_PAGE_CACHE_SECONDS", 3600)
+if LEADS_FORM_PAGE_CACHE_SECONDS * 2 > LEADS_FORM_TOKEN_MAX_AGE:
+    raise ImproperlyConfigured(
+        "LEADS_FORM_PAGE_CACHE_SECONDS must be at most half of LEADS_FORM_TOKEN_MAX_AGE, or a "
+        "cached page could hand out a form that expires while a person fills it in."
+    )
 # The acknowledgement email goes to one address at most once in this many seconds.
 LEADS_ACK_EVERY = env_int("LEADS_ACK_EVERY", 86400)
 # Retention in days: every request; spam and closed requests go sooner.
@@ -548,7 +559,8 @@ LEADS_CLOSED_RETENTION_DAYS = env_int("LEADS_CLOSED_RETENTION_DAYS", 90)
 LEADS_CONSENT_VERSION = env("LEADS_CONSENT_VERSION", "2026-01")
 # The phone named on the "we could not save your request" page when the database is down.
 LEADS_FALLBACK_PHONE = env("LEADS_FALLBACK_PHONE")
-# A form posted without its CSRF cookie: a page that says to allow cookies, naming the phone.
+# A form posted without its CSRF cookie (staff sign-in and admin forms; the consultation form
+# is checked by its Origin and signed token instead, leads/views.py): allow cookies, and the phone.
 CSRF_FAILURE_VIEW = "cms.serving.errors.csrf_failure"
 # The site setting model (app_label.Model, with a `phone`) that leads reads the practice phone from.
 LEADS_PRACTICE_SETTINGS = "home.PracticeSettings"

@@ -81,11 +81,11 @@ def test_the_form_endpoint_matches_the_html_form_field_for_field(client, site_co
     html = _page(client, "/consultation/")
 
     described = {field["name"]: field for field in form["fields"]}
-    # Every input of the HTML form is described, except its own machinery (CSRF token, start
-    # time); the reCAPTCHA token's input is there only while reCAPTCHA is on.
+    # Every input of the HTML form is described, except its own machinery (the start-time
+    # token); the reCAPTCHA token's input is there only while reCAPTCHA is on.
     assert not form["recaptcha"]["enabled"]
     described_inputs = set(described) - {"recaptcha_token"}
-    assert set(html.inputs) - {"csrfmiddlewaretoken", "started"} == described_inputs
+    assert set(html.inputs) - {"started"} == described_inputs
     for name in described_inputs:
         field = described[name]
         inputs = html.inputs[name]

@@ -615,12 +615,13 @@ def test_old_query_links_answer_301_for_every_item_even_though_the_home_page_exi
     assert client.get("/?p=999999").status_code == 200
 
 
-def test_query_redirects_cost_nothing_without_a_query_and_one_lookup_with_one(
+def test_query_redirects_cost_nothing_without_a_redirect_and_one_lookup_with_one(
     client, blog_index, django_assert_num_queries
 ):
     from django.test import RequestFactory
 
     from cms.serving.redirects import query_redirect
+    from cms.serving.refdata import request_scope
 
     target = Page.objects.get(pk=blog_index.pk)
     Redirect.objects.create(old_path=Redirect.normalise_path("/?p=5&b=2"), redirect_page=target)
@@ -628,8 +629,16 @@ def test_query_redirects_cost_nothing_without_a_query_and_one_lookup_with_one(
     with django_assert_num_queries(0):
         assert query_redirect(factory.get("/")) is None
         assert query_redirect(factory.get("/api/v2/pages/?type=blog.BlogPage")) is None
+    # Outside a request: the set of old addresses with a query string is read each time.
     with django_assert_num_queries(1):
         assert query_redirect(factory.get("/?p=404")) is None
+    # In a request, it is kept per content version: a query string nobody redirected costs
+    # nothing (only one that redirects reads its row).
+    with request_scope():
+        assert query_redirect(factory.get("/?p=404")) is None
+        with django_assert_num_queries(0):
+            assert query_redirect(factory.get("/?p=405&utm_source=x")) is None
+        assert query_redirect(factory.get("/?b=2&p=5")) is not None
     # Parameters in any order match the stored, sorted form.
     response = client.get("/?b=2&p=5")
     assert response.status_code == 301 and response["Location"] == target.url

@@ -139,3 +139,23 @@ def test_lead_manager_finds_a_new_lead_by_name_and_the_link_reaches_them(
     page.get_by_text("marked as contacted").wait_for()
     assert Lead.objects.get(name="Dana Whitfield").status == Lead.Status.CONTACTED
     page.screenshot(path=str(artifacts_dir / f"leads-detail-{method}.png"), full_page=True)
+
+
+def test_visitor_sends_the_form_from_a_cached_article(article, page, live_server):
+    """The article comes from the content cache (no per-visitor token in it); the browser's own
+    Origin lets the request through, and the referrer is filled in by the page's script."""
+    url = f"{live_server.url}{article.url}"
+    assert page.request.get(url).headers["x-cache"] == "miss"  # another visitor, before
+    cached = page.goto(url, referer="https://search.example/results")
+    assert cached.headers["x-cache"] == "hit"
+    form = page.locator("section.consultation-form")
+    form.get_by_label("Your name").fill("Sam Cached")
+    form.get_by_label("Email address").fill("sam.cached@example.org")
+    form.get_by_label("Phone number").fill("(408) 555-0124")
+    form.get_by_label("I agree").check()
+    form.get_by_role("button", name="Send my request").click()
+
+    page.wait_for_url(f"{live_server.url}/consultation/thanks/?from={article.pk}")
+    lead = Lead.objects.get()
+    assert lead.name == "Sam Cached" and not lead.is_spam, lead.spam_reason
+    assert lead.referrer_host == "search.example"

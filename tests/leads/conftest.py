@@ -19,7 +19,12 @@ def post_form(client):
     """POST the HTML consultation form: `post_form(name="...")`, `...` drops a field."""
 
     def post(**overrides):
-        return client.post("/consultation/", form_data(**overrides), REMOTE_ADDR="203.0.113.7")
+        return client.post(
+            "/consultation/",
+            form_data(**overrides),
+            REMOTE_ADDR="203.0.113.7",
+            headers={"Origin": "http://testserver"},
+        )
 
     return post
 

@@ -62,20 +62,24 @@ def test_api_stores_lead_and_answers_201_with_opaque_reference(post_api):
     assert lead.notifications.count() >= 1
 
 
-def test_html_form_needs_csrf_token():
+def test_html_form_needs_to_come_from_this_site():
+    """No CSRF token (the form is on cached pages): its Origin proves where it was sent from
+    (tests/leads/test_cached_form.py has the rest)."""
     client = Client(enforce_csrf_checks=True)
     from tests.leads.factories import form_data
 
     response = client.post("/consultation/", form_data())
     assert response.status_code == 403
     assert Lead.objects.count() == 0
+    response = client.post("/consultation/", form_data(), headers={"Origin": "http://testserver"})
+    assert response.status_code == 302
+    assert Lead.objects.count() == 1
 
 
 def test_standalone_form_page_renders_accessible_form(client):
     response = client.get("/consultation/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'name="csrfmiddlewaretoken"' in html
     assert '<label for="cf-form-name"' in html
     assert "clinical" in html  # the hint next to the message
     assert 'name="started"' in html and 'name="website"' in html
@@ -176,7 +180,12 @@ def test_503_names_the_phone_of_the_site_the_request_came_to(entry, client, sett
     monkeypatch.setattr(Lead.objects, "create", down)
     for host in ("north.example", "south.example"):
         if entry == "html":
-            response = client.post("/consultation/", form_data(), HTTP_HOST=host)
+            response = client.post(
+                "/consultation/",
+                form_data(),
+                HTTP_HOST=host,
+                headers={"Origin": f"http://{host}"},
+            )
             text = response.content.decode()
         else:
             body = json.dumps(api_payload())

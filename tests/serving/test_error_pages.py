@@ -74,7 +74,7 @@ def test_database_unreachable_without_a_configured_phone_names_the_last_one_serv
 def test_csrf_failure_says_to_allow_cookies_and_names_the_phone(demo, settings):
     settings.LEADS_FALLBACK_PHONE = PHONE
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/consultation/", {"name": "Alex"})
+    response = strict.post("/admin/login/", {"username": "alex", "password": "x"})
     assert response.status_code == 403
     html = response.content.decode()
     assert "allow cookies" in html
