@@ -167,14 +167,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a hit from the content cache (API and public HTML) is answered here, with the
+    # Page views, counted above every cache so a content-cache hit counts too (insights/).
+    "insights.middleware.PageViewCounterMiddleware",
+    # Then a hit from the content cache (API and public HTML) is answered here, with the
     # headers the rest of the stack gave the stored response, and skips everything below
     # (cms/serving/cache.py). Anything that must see every request, hits included, goes above.
     "cms.serving.cache.ContentCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Page views, counted above every cache so a content-cache hit counts too (insights/).
-    "insights.middleware.PageViewCounterMiddleware",
     # Brotli/gzip for text the content cache has not already compressed (cms/serving/compression).
     "cms.serving.compression.CompressionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
