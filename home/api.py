@@ -21,7 +21,15 @@ from cms.headless.openapi import (
 )
 from cms.headless.representation import image_representation
 from cms.headless.viewsets import PublicAPIMixin, SnippetAPIViewSet
-from home.blocks import CallToActionBlock, EmbedBlock, HeadingBlock, ImageBlock, ProfileLinkBlock
+from home.blocks import (
+    WEEKDAYS,
+    CallToActionBlock,
+    EmbedBlock,
+    HeadingBlock,
+    ImageBlock,
+    OpeningHoursBlock,
+    ProfileLinkBlock,
+)
 from home.models import CallToAction, PracticeSettings
 
 CTA_SCHEMA: JSON = {
@@ -263,6 +271,19 @@ register_block_schema(
             "host": {"type": "string"},
         },
         "required": ["url", "title", "host"],
+    },
+)
+HH_MM = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "24-hour"}
+register_block_schema(
+    OpeningHoursBlock,
+    {
+        "type": "object",
+        "properties": {
+            "day": {"type": "string", "enum": [day for day, _label in WEEKDAYS]},
+            "opens": HH_MM,
+            "closes": HH_MM,
+        },
+        "required": ["day", "opens", "closes"],
     },
 )
 register_block_schema(

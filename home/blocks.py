@@ -622,6 +622,13 @@ class OpeningHoursBlock(blocks.StructBlock):
     opens = blocks.TimeBlock()
     closes = blocks.TimeBlock()
 
+    def get_api_representation(self, value, context=None):
+        return {
+            "day": value["day"],
+            "opens": value["opens"].strftime("%H:%M") if value["opens"] else "",
+            "closes": value["closes"].strftime("%H:%M") if value["closes"] else "",
+        }
+
     def clean(self, value):
         value = super().clean(value)
         if value["opens"] >= value["closes"]:

@@ -32,6 +32,12 @@ ORGANISATION_TYPES = [
 ]
 
 
+# Who the practice is, how it is reached and what every page says in its header, footer and
+# search results: superusers only (no group holds this permission). Fees, insurance, hours and
+# directions are open to everyone who may change the settings (Editors and Moderators, home 0005).
+IDENTITY = "home.edit_practice_identity"
+
+
 @register_setting(icon="site")
 class PracticeSettings(BaseSiteSetting):
     """The practice's public contact details, stored once and used by every page and the API."""
@@ -181,25 +187,30 @@ class PracticeSettings(BaseSiteSetting):
         [
             ObjectList(
                 [
-                    FieldPanel("practice_name"),
+                    FieldPanel("practice_name", permission=IDENTITY),
                     MultiFieldPanel(
-                        [FieldPanel("phone"), FieldPanel("email"), FieldPanel("booking_url")],
+                        [
+                            FieldPanel("phone", permission=IDENTITY),
+                            FieldPanel("email", permission=IDENTITY),
+                            FieldPanel("booking_url", permission=IDENTITY),
+                        ],
                         heading="Contact",
                     ),
                     MultiFieldPanel(
                         [
-                            FieldPanel("street_address"),
-                            FieldPanel("locality"),
-                            FieldPanel("region"),
-                            FieldPanel("postal_code"),
-                            FieldPanel("country"),
-                            FieldPanel("service_area"),
+                            FieldPanel("street_address", permission=IDENTITY),
+                            FieldPanel("locality", permission=IDENTITY),
+                            FieldPanel("region", permission=IDENTITY),
+                            FieldPanel("postal_code", permission=IDENTITY),
+                            FieldPanel("country", permission=IDENTITY),
+                            FieldPanel("service_area", permission=IDENTITY),
                         ],
                         heading="Address and service area",
                     ),
-                    FieldPanel("crisis_notice"),
+                    FieldPanel("crisis_notice", permission=IDENTITY),
                 ],
                 heading="Practice",
+                permission=IDENTITY,
             ),
             ObjectList(
                 [
@@ -222,28 +233,43 @@ class PracticeSettings(BaseSiteSetting):
                 heading="Location and hours",
             ),
             ObjectList(
-                [FieldPanel("logo"), FieldPanel("brand_colour")],
+                [
+                    FieldPanel("logo", permission=IDENTITY),
+                    FieldPanel("brand_colour", permission=IDENTITY),
+                ],
                 heading="Look",
+                permission=IDENTITY,
             ),
             ObjectList(
                 [
-                    FieldPanel("default_cta"),
-                    PageChooserPanel("contact_page"),
-                    PageChooserPanel("privacy_policy_page"),
-                    FieldPanel("footer_text"),
-                    FieldPanel("social_links"),
+                    FieldPanel("default_cta", permission=IDENTITY),
+                    PageChooserPanel("contact_page", permission=IDENTITY),
+                    PageChooserPanel("privacy_policy_page", permission=IDENTITY),
+                    FieldPanel("footer_text", permission=IDENTITY),
+                    FieldPanel("social_links", permission=IDENTITY),
                 ],
                 heading="Header and footer",
+                permission=IDENTITY,
             ),
             ObjectList(
-                [FieldPanel("organisation_type"), FieldPanel("default_share_image")],
+                [
+                    FieldPanel("organisation_type", permission=IDENTITY),
+                    FieldPanel("default_share_image", permission=IDENTITY),
+                ],
                 heading="Search and sharing",
+                permission=IDENTITY,
             ),
         ]
     )
 
     class Meta:
         verbose_name = "Practice settings"
+        permissions = [
+            (
+                "edit_practice_identity",
+                "Can edit the practice's name, contact details, crisis notice, look and pages",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.practice_name
