@@ -34,6 +34,7 @@ AUTHOR_SCHEMA: dict[str, Any] = {
             "required": ["type", "title", "number", "state", "issuer"],
         },
         "headshot": nullable(IMAGE_SCHEMA),
+        "profile_url": {"type": "string", "description": "The author's profile page, or empty."},
         "short_bio": {"type": "string"},
         "long_bio": {"type": "string"},
         "profile_links": {

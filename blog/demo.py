@@ -10,6 +10,7 @@ import datetime
 from wagtail.models import Site
 
 from home.demo import demo_image, load_ctas
+from home.models import ServicePage, ServicePageRelated, TherapistPage
 
 from .models import Author, BlogCategory, BlogIndexPage, BlogPage, BlogPageAuthor
 
@@ -347,3 +348,28 @@ def load() -> None:
         index.add_child(instance=page)
         page.tags.add(*data["tags"])
         page.save_revision().publish()
+    link_practice_site(author, index)
+
+
+SERVICE_ARTICLES = {
+    "betrayal-trauma": "betrayal-trauma",
+    "couples-therapy": "couples-therapy",
+}
+
+
+def link_practice_site(author: Author, index: BlogIndexPage) -> None:
+    """The author box links to the therapist's profile; services list articles on their topic."""
+    profile = TherapistPage.objects.filter(slug=AUTHOR["slug"]).first()
+    if profile is not None and author.profile_page_id is None:
+        author.profile_page = profile
+        author.save()
+    for service in ServicePage.objects.filter(slug__in=SERVICE_ARTICLES):
+        if service.related_links.exists():
+            continue
+        articles = BlogPage.objects.child_of(index).filter(
+            categories__slug=SERVICE_ARTICLES[service.slug]
+        )
+        service.related_links = [
+            ServicePageRelated(article=article) for article in articles.order_by("pk")[:3]
+        ]
+        service.save_revision().publish()

@@ -11,6 +11,7 @@ from cms.serving.headers import public_cache
 from cms.serving.health import health
 from cms.serving.media import serve_media
 from home import search_views
+from home.views import brand_stylesheet
 
 from .api import api_router
 
@@ -42,6 +43,7 @@ urlpatterns += [
     path("blog/feed/", public_cache(ArticlesFeed()), name="blog_feed_rss"),
     path("blog/feed/atom/", public_cache(AtomArticlesFeed()), name="blog_feed_atom"),
     path("search/", public_cache(search_views.search), name="search"),
+    path("brand.css", public_cache(brand_stylesheet), name="brand_css"),
 ]
 
 urlpatterns += [path("", include("cms.serving.urls"))]

@@ -21,7 +21,15 @@ from cms.headless.openapi import (
 )
 from cms.headless.representation import image_representation
 from cms.headless.viewsets import PublicAPIMixin, SnippetAPIViewSet
-from home.blocks import CallToActionBlock, EmbedBlock, HeadingBlock, ImageBlock, ProfileLinkBlock
+from home.blocks import (
+    WEEKDAYS,
+    CallToActionBlock,
+    EmbedBlock,
+    HeadingBlock,
+    ImageBlock,
+    OpeningHoursBlock,
+    ProfileLinkBlock,
+)
 from home.models import CallToAction, PracticeSettings
 
 CTA_SCHEMA: JSON = {
@@ -97,6 +105,25 @@ PRACTICE_SCHEMA: JSON = {
         },
         "profiles": {"type": "array", "description": "The practice's profiles elsewhere."},
         "share_image": nullable(IMAGE_SCHEMA),
+        "logo": nullable(IMAGE_SCHEMA),
+        "brand_colour": {"type": "string", "description": "`#rrggbb`, contrast-checked"},
+        "free_consultation": {"type": "string", "description": "The free first-call offer"},
+        "fees": {"type": "array", "description": "Session types with length and price (USD)."},
+        "price_range": {"type": "string", "description": "e.g. `$150-$220`, or empty"},
+        "sliding_scale": {"type": "string"},
+        "insurance": {"type": "string"},
+        "superbills": {"type": "boolean"},
+        "cancellation_policy": {"type": "string"},
+        "directions": {"type": "string"},
+        "parking_accessibility": {"type": "string"},
+        "map_image": nullable(IMAGE_SCHEMA),
+        "opening_hours": {"type": "array", "description": "Days with opening and closing time."},
+        "booking_cta": {
+            "type": "object",
+            "description": "The booking button: the booking page, else the consultation form.",
+            "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
+            "required": ["href", "label"],
+        },
     },
     "required": ["name", "phone", "phone_href", "email", "address", "crisis_notice"],
 }
@@ -105,6 +132,12 @@ PRACTICE_SCHEMA: JSON = {
 def practice_representation(practice: PracticeSettings, context: dict) -> dict[str, Any]:
     """Public contact details only: never staff addresses or notification settings."""
     header = practice.header_action()
+    booking = practice.booking_action()
+
+    def stream(name: str):
+        value = getattr(practice, name)
+        return value.stream_block.get_api_representation(value, context)
+
     return {
         "name": practice.practice_name,
         "phone": practice.phone,
@@ -129,6 +162,20 @@ def practice_representation(practice: PracticeSettings, context: dict) -> dict[s
             practice.social_links, context
         ),
         "share_image": image_representation(practice.default_share_image),
+        "logo": image_representation(practice.logo),
+        "brand_colour": practice.brand_colour,
+        "free_consultation": practice.free_consultation,
+        "fees": stream("fees"),
+        "price_range": practice.price_range,
+        "sliding_scale": practice.sliding_scale,
+        "insurance": practice.insurance,
+        "superbills": practice.superbills,
+        "cancellation_policy": practice.cancellation_policy,
+        "directions": practice.directions,
+        "parking_accessibility": practice.parking_accessibility,
+        "map_image": image_representation(practice.map_image),
+        "opening_hours": stream("opening_hours"),
+        "booking_cta": {"href": booking.href, "label": booking.label},
     }
 
 
@@ -154,10 +201,17 @@ class PracticeAPIViewSet(PublicAPIMixin, BaseAPIViewSet):
 
     @classmethod
     def openapi_paths(cls, base: str, name: str, schemas: dict[str, JSON]) -> dict[str, JSON]:
-        profiles = stream_schema(PracticeSettings._meta.get_field("social_links").stream_block)
+        def field_stream(name: str) -> JSON:
+            return stream_schema(PracticeSettings._meta.get_field(name).stream_block)
+
         schemas["Practice"] = {
             **PRACTICE_SCHEMA,
-            "properties": {**PRACTICE_SCHEMA["properties"], "profiles": profiles},
+            "properties": {
+                **PRACTICE_SCHEMA["properties"],
+                "profiles": field_stream("social_links"),
+                "fees": field_stream("fees"),
+                "opening_hours": field_stream("opening_hours"),
+            },
             "required": list(PRACTICE_SCHEMA["properties"]),
         }
         paths = endpoint_paths(base, name, {}, {}, [], [])
@@ -217,6 +271,19 @@ register_block_schema(
             "host": {"type": "string"},
         },
         "required": ["url", "title", "host"],
+    },
+)
+HH_MM = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "24-hour"}
+register_block_schema(
+    OpeningHoursBlock,
+    {
+        "type": "object",
+        "properties": {
+            "day": {"type": "string", "enum": [day for day, _label in WEEKDAYS]},
+            "opens": HH_MM,
+            "closes": HH_MM,
+        },
+        "required": ["day", "opens", "closes"],
     },
 )
 register_block_schema(

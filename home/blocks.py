@@ -576,3 +576,174 @@ class PageStreamBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     faq = FAQBlock()
     cta = CallToActionBlock()
+
+
+# Practice settings: fees and opening hours ----------------------------------------------------
+
+
+class FeeBlock(blocks.StructBlock):
+    """What one kind of session costs, so visitors know before they call."""
+
+    session_type = blocks.CharBlock(max_length=80, help_text="e.g. 'Individual therapy'.")
+    minutes = blocks.IntegerBlock(min_value=5, max_value=600, help_text="Session length.")
+    price = blocks.IntegerBlock(min_value=0, max_value=100000, help_text="In US dollars.")
+    note = blocks.CharBlock(required=False, max_length=160, help_text="e.g. 'Video or in person'.")
+
+    class Meta:
+        icon = "tag"
+        label = "Fee"
+        description = "A session type with its length and price."
+        preview_value = {"session_type": "Individual therapy", "minutes": 50, "price": 180}
+
+
+WEEKDAYS = [
+    ("Monday", "Monday"),
+    ("Tuesday", "Tuesday"),
+    ("Wednesday", "Wednesday"),
+    ("Thursday", "Thursday"),
+    ("Friday", "Friday"),
+    ("Saturday", "Saturday"),
+    ("Sunday", "Sunday"),
+]
+
+
+class OpeningHoursValue(blocks.StructValue):
+    """Opening hours as people read them ('9:00 AM to 5:00 PM')."""
+
+    def times(self) -> str:
+        opens, closes = self.get("opens"), self.get("closes")
+        return f"{opens:%-I:%M %p} to {closes:%-I:%M %p}" if opens and closes else ""
+
+
+class OpeningHoursBlock(blocks.StructBlock):
+    """When the practice sees clients on one day of the week (search engines show it too)."""
+
+    day = blocks.ChoiceBlock(choices=WEEKDAYS)
+    opens = blocks.TimeBlock()
+    closes = blocks.TimeBlock()
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "day": value["day"],
+            "opens": value["opens"].strftime("%H:%M") if value["opens"] else "",
+            "closes": value["closes"].strftime("%H:%M") if value["closes"] else "",
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["opens"] >= value["closes"]:
+            raise StructBlockValidationError(
+                block_errors={"closes": ValidationError("Closing time must be after opening.")}
+            )
+        return value
+
+    class Meta:
+        icon = "time"
+        label = "Opening hours"
+        description = "One day with its opening and closing time."
+        value_class = OpeningHoursValue
+        preview_value = {"day": "Monday", "opens": "09:00", "closes": "17:00"}
+
+
+# Home page sections ---------------------------------------------------------------------------
+
+
+class HeroBlock(blocks.StructBlock):
+    """The top of the home page: a welcome, a photo and the two ways in (call, book a consult)."""
+
+    heading = blocks.CharBlock(max_length=160)
+    text = RichTextBlock(features=INLINE_FEATURES, required=False)
+    image = ImageChooserBlock(required=False, help_text="A calm photo; its description is alt.")
+    show_call = blocks.BooleanBlock(required=False, default=True, label="Show 'Call' button")
+    show_booking = blocks.BooleanBlock(
+        required=False, default=True, label="Show 'Book a free consultation' button"
+    )
+
+    class Meta:
+        icon = "image"
+        label = "Hero"
+        description = "Welcome heading, photo and the call and booking buttons."
+        template = "blocks/hero.html"
+        preview_value = {"heading": "Healing after betrayal is possible", "show_call": True}
+
+
+class ServiceCardsBlock(blocks.StructBlock):
+    """What the practice helps with: a card per chosen service page."""
+
+    heading = blocks.CharBlock(max_length=160, default="What we help with")
+    services = blocks.ListBlock(PageChooserBlock(page_type="home.ServicePage"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Service cards"
+        description = "Cards linking to service pages, with their summaries."
+        template = "blocks/service_cards.html"
+        preview_value = {"heading": "What we help with", "services": []}
+
+
+class TeamBlock(blocks.StructBlock):
+    """Meet the therapist(s): photo, name, credentials and a link to each profile."""
+
+    heading = blocks.CharBlock(max_length=160, default="Meet your therapist")
+    therapists = blocks.ListBlock(PageChooserBlock(page_type="home.TherapistPage"), min_num=1)
+
+    class Meta:
+        icon = "group"
+        label = "Meet the therapists"
+        description = "Cards linking to therapist profiles."
+        template = "blocks/team.html"
+        preview_value = {"heading": "Meet your therapist", "therapists": []}
+
+
+class FeesSummaryBlock(blocks.StructBlock):
+    """Fees, sliding scale and insurance from the practice settings, edited in one place."""
+
+    heading = blocks.CharBlock(max_length=160, default="Fees and insurance")
+    text = blocks.TextBlock(required=False, max_length=400)
+
+    class Meta:
+        icon = "tag"
+        label = "Fees and insurance"
+        description = "The fees and insurance from Practice settings (edit them there)."
+        template = "blocks/fees.html"
+        preview_value = {"heading": "Fees and insurance"}
+
+
+class LatestArticlesBlock(blocks.StructBlock):
+    """The newest articles, so visitors see the therapist's own writing."""
+
+    heading = blocks.CharBlock(max_length=160, default="Latest articles")
+    count = blocks.IntegerBlock(min_value=1, max_value=6, default=3)
+
+    class Meta:
+        icon = "doc-full"
+        label = "Latest articles"
+        description = "The newest published articles as cards."
+        template = "blocks/latest_articles.html"
+        preview_value = {"heading": "Latest articles", "count": 3}
+
+
+class LocationBlock(blocks.StructBlock):
+    """Where and when: address, directions, map image and hours from the practice settings."""
+
+    heading = blocks.CharBlock(max_length=160, default="Location and hours")
+
+    class Meta:
+        icon = "site"
+        label = "Location and hours"
+        description = "Address, map, parking and hours from Practice settings (edit them there)."
+        template = "blocks/location.html"
+        preview_value = {"heading": "Location and hours"}
+
+
+class HomeStreamBlock(PageStreamBlock):
+    """The home page's sections. There is no testimonial block: professional ethics (e.g. the
+    CAMFT and APA codes) forbid soliciting testimonials from clients; see docs/editor-guide.md."""
+
+    hero = HeroBlock()
+    services = ServiceCardsBlock()
+    team = TeamBlock()
+    steps = StepsBlock(label="How it works")
+    fees = FeesSummaryBlock()
+    latest_articles = LatestArticlesBlock()
+    location = LocationBlock()

@@ -68,6 +68,23 @@ def organisation_schema(practice: Any, request: Any = None) -> dict[str, Any]:
     if practice.default_share_image is not None:
         rendition = practice.default_share_image.get_rendition("fill-1200x630")
         data["image"] = absolute(rendition.url, request)
+    if practice.logo is not None:
+        data["logo"] = absolute(practice.logo.get_rendition("max-480x160").url, request)
+    if practice.price_range:
+        data["priceRange"] = practice.price_range
+    hours = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": f"https://schema.org/{block.value['day']}",
+            "opens": block.value["opens"].strftime("%H:%M"),
+            "closes": block.value["closes"].strftime("%H:%M"),
+        }
+        for block in practice.opening_hours
+    ]
+    if hours:
+        data["openingHoursSpecification"] = hours
+    if practice.map_image is not None:
+        data["hasMap"] = absolute(practice.map_image.get_rendition("max-1200x800").url, request)
     return data
 
 

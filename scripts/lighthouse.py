@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Lighthouse scores of the four public pages (home, articles index, the demo article, contact),
+"""Lighthouse scores of the public pages (home, articles index, the demo article, contact, and
+the practice's page types: team, therapist profile, services, service),
 desktop and mobile, from the pinned `lighthouse` in node_modules and Debian's Chromium.
 
 Used by the Lighthouse test (tests/e2e/test_lighthouse.py: accessibility, best practices and SEO
@@ -30,6 +31,10 @@ PAGES = {
     "articles index": "/blog/",
     "article": "/blog/after-the-discovery/",
     "contact": "/contact/",
+    "team": "/team/",
+    "therapist profile": "/team/maya-ortega/",
+    "services": "/services/",
+    "service": "/services/couples-therapy/",
 }
 FORM_FACTORS = ("desktop", "mobile")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

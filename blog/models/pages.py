@@ -78,7 +78,7 @@ def _authors_by_id(ids: list[int]) -> dict[int, Author]:
         "chooser:blog.Author",
         ids,
         lambda pks: (
-            Author.objects.select_related("headshot")
+            Author.objects.select_related("headshot", "profile_page")
             .prefetch_related(renditions_prefetch("headshot__renditions"))
             .in_bulk(pks)
         ),

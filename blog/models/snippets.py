@@ -19,16 +19,8 @@ from wagtail.search import index
 
 from cms.headless.representation import image_representation
 from home.blocks import ProfileLinkBlock
+from home.models import LICENSE_TYPES
 from home.seo import absolute, organisation_id
-
-LICENSE_TYPES = [
-    ("LMFT", "Licensed Marriage and Family Therapist"),
-    ("LCSW", "Licensed Clinical Social Worker"),
-    ("LPCC", "Licensed Professional Clinical Counselor"),
-    ("PsyD", "Licensed Psychologist"),
-    ("LMHC", "Licensed Mental Health Counselor"),
-    ("other", "Other license"),
-]
 
 
 def renditions_prefetch(path: str) -> Prefetch:
@@ -83,6 +75,14 @@ class Author(index.Indexed, models.Model):
         blank=True,
         help_text="Directory listings (e.g. Psychology Today) and professional profiles.",
     )
+    profile_page = models.ForeignKey(
+        "home.TherapistPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authors",
+        help_text="The author's profile on this site; every article's author box links to it.",
+    )
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -108,6 +108,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("short_bio"),
         FieldPanel("long_bio"),
         FieldPanel("profile_links"),
+        FieldPanel("profile_page"),
     ]
 
     class Meta:
@@ -183,12 +184,16 @@ class Author(index.Indexed, models.Model):
                         "name": letters,
                     }
                 )
+        profile = self.profile_page if self.profile_url else None
+        person_id = f"{absolute('/', request)}#author-{self.slug}"
         data: dict[str, Any] = {
             "@type": "Person",
-            "@id": f"{absolute('/', request)}#author-{self.slug}",
+            "@id": profile.person_id(request) if profile is not None else person_id,
             "name": self.full_name,
             "worksFor": {"@id": organisation_id(request)},
         }
+        if profile is not None:
+            data["url"] = profile.get_full_url(request)
         if self.job_title:
             data["jobTitle"] = self.job_title
         if self.credentials:
@@ -203,6 +208,12 @@ class Author(index.Indexed, models.Model):
         if same_as:
             data["sameAs"] = same_as
         return data
+
+    @property
+    def profile_url(self) -> str:
+        """The author's profile page on this site, when it is live."""
+        page = self.profile_page
+        return (page.url or "") if page is not None and page.live else ""
 
     def credential_list(self) -> list[str]:
         return [c.strip() for c in self.credentials.split(",") if c.strip()]
@@ -226,6 +237,7 @@ class Author(index.Indexed, models.Model):
                 "issuer": self.license_issuer,
             },
             "headshot": image_representation(self.headshot),
+            "profile_url": self.profile_url,
             "short_bio": expand_db_html(self.short_bio),
             "long_bio": expand_db_html(self.long_bio),
             "profile_links": [

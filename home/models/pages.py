@@ -18,7 +18,7 @@ from cms.headless.preview import HeadlessPreviewMixin
 from cms.serving.headers import cache_public_page
 from cms.serving.refdata import memoized, restrictions_for, serving_page
 from home.api_fields import jsonld_field, seo_field
-from home.blocks import PageStreamBlock
+from home.blocks import HomeStreamBlock, PageStreamBlock
 from home.forms import PracticePageForm
 from home.seo import breadcrumb_schema, graph, organisation_schema, site_root_url
 
@@ -182,9 +182,10 @@ class HomePage(PracticePage):
         help_text="A calm, welcoming picture at the top of the page.",
     )
     body = StreamField(
-        PageStreamBlock(),
+        HomeStreamBlock(),
         blank=True,
-        help_text="Sections below the introduction: services, approach, a call to action.",
+        help_text="The page's sections: hero, services, therapists, how it works, fees, "
+        "latest articles, location. There is no testimonial block (see the editor guide).",
     )
 
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -211,7 +212,13 @@ class HomePage(PracticePage):
         *PracticePage.api_fields,
     ]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["blog.BlogIndexPage", "home.StandardPage", "home.ContactPage"]
+    subpage_types = [
+        "blog.BlogIndexPage",
+        "home.StandardPage",
+        "home.ContactPage",
+        "home.TeamIndexPage",
+        "home.ServicesIndexPage",
+    ]
     max_count_per_parent = 1
 
     def get_summary_text(self) -> str:
@@ -219,6 +226,12 @@ class HomePage(PracticePage):
 
     def get_main_image(self):
         return self.hero_image
+
+    def has_hero(self) -> bool:
+        return any(block.block_type == "hero" for block in self.body)
+
+    def has_latest_articles(self) -> bool:
+        return any(block.block_type == "latest_articles" for block in self.body)
 
 
 class StandardPage(PracticePage):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import (
     FieldPanel,
@@ -20,7 +21,8 @@ from wagtail.models import Site
 from cms.serving.errors import remember_phone
 from cms.serving.refdata import memoized, site_for_request
 from home.actions import CONSULTATION_ANCHOR
-from home.blocks import ProfileLinkBlock
+from home.blocks import FeeBlock, OpeningHoursBlock, ProfileLinkBlock
+from home.brand import contrast_problems
 
 ORGANISATION_TYPES = [
     ("MedicalBusiness", "Medical business (counselling, therapy)"),
@@ -28,6 +30,12 @@ ORGANISATION_TYPES = [
     ("ProfessionalService", "Professional service"),
     ("LocalBusiness", "Local business"),
 ]
+
+
+# Who the practice is, how it is reached and what every page says in its header, footer and
+# search results: superusers only (no group holds this permission). Fees, insurance, hours and
+# directions are open to everyone who may change the settings (Editors and Moderators, home 0005).
+IDENTITY = "home.edit_practice_identity"
 
 
 @register_setting(icon="site")
@@ -93,6 +101,63 @@ class PracticeSettings(BaseSiteSetting):
     footer_text = models.TextField(
         blank=True, max_length=600, help_text="A short line in the footer, e.g. your licence."
     )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header (about 240x80 works); its description is the alt text.",
+    )
+    brand_colour = models.CharField(
+        max_length=7,
+        default="#0b5d57",
+        help_text="Buttons and links, as # and six hex digits. Checked for readable contrast "
+        "against white text and the page when you save.",
+    )
+    fees = StreamField(
+        [("fee", FeeBlock())],
+        blank=True,
+        help_text="One row per kind of session: shown on the home page, service pages and "
+        "contact page.",
+    )
+    sliding_scale = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text="Reduced fees you offer and to whom. Empty: no sliding scale is mentioned.",
+    )
+    insurance = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text="Insurance plans accepted, or that you are out of network.",
+    )
+    superbills = models.BooleanField(
+        default=True, help_text="You give clients a superbill to claim out-of-network benefits."
+    )
+    cancellation_policy = models.TextField(blank=True, max_length=600)
+    free_consultation = models.CharField(
+        max_length=160,
+        blank=True,
+        default="Free 15-minute phone consultation",
+        help_text="The free first-call offer; empty hides it.",
+    )
+    directions = models.TextField(blank=True, max_length=600, help_text="How to find the office.")
+    parking_accessibility = models.TextField(
+        blank=True,
+        max_length=600,
+        verbose_name="Parking and accessibility",
+        help_text="Parking, public transport, step-free access, restrooms.",
+    )
+    map_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A map picture you upload (nothing is loaded from a map provider). Its "
+        "description is the alt text.",
+    )
+    opening_hours = StreamField([("hours", OpeningHoursBlock())], blank=True)
     organisation_type = models.CharField(
         max_length=32,
         choices=ORGANISATION_TYPES,
@@ -114,54 +179,106 @@ class PracticeSettings(BaseSiteSetting):
         "default_cta",
         "default_cta__link_page",
         "default_share_image",
+        "logo",
+        "map_image",
     ]
 
     edit_handler = TabbedInterface(
         [
             ObjectList(
                 [
-                    FieldPanel("practice_name"),
+                    FieldPanel("practice_name", permission=IDENTITY),
                     MultiFieldPanel(
-                        [FieldPanel("phone"), FieldPanel("email"), FieldPanel("booking_url")],
+                        [
+                            FieldPanel("phone", permission=IDENTITY),
+                            FieldPanel("email", permission=IDENTITY),
+                            FieldPanel("booking_url", permission=IDENTITY),
+                        ],
                         heading="Contact",
                     ),
                     MultiFieldPanel(
                         [
-                            FieldPanel("street_address"),
-                            FieldPanel("locality"),
-                            FieldPanel("region"),
-                            FieldPanel("postal_code"),
-                            FieldPanel("country"),
-                            FieldPanel("service_area"),
+                            FieldPanel("street_address", permission=IDENTITY),
+                            FieldPanel("locality", permission=IDENTITY),
+                            FieldPanel("region", permission=IDENTITY),
+                            FieldPanel("postal_code", permission=IDENTITY),
+                            FieldPanel("country", permission=IDENTITY),
+                            FieldPanel("service_area", permission=IDENTITY),
                         ],
                         heading="Address and service area",
                     ),
-                    FieldPanel("crisis_notice"),
+                    FieldPanel("crisis_notice", permission=IDENTITY),
                 ],
                 heading="Practice",
+                permission=IDENTITY,
             ),
             ObjectList(
                 [
-                    FieldPanel("default_cta"),
-                    PageChooserPanel("contact_page"),
-                    PageChooserPanel("privacy_policy_page"),
-                    FieldPanel("footer_text"),
-                    FieldPanel("social_links"),
+                    FieldPanel("free_consultation"),
+                    FieldPanel("fees"),
+                    FieldPanel("sliding_scale"),
+                    FieldPanel("insurance"),
+                    FieldPanel("superbills"),
+                    FieldPanel("cancellation_policy"),
                 ],
-                heading="Header and footer",
+                heading="Fees and insurance",
             ),
             ObjectList(
-                [FieldPanel("organisation_type"), FieldPanel("default_share_image")],
+                [
+                    FieldPanel("opening_hours"),
+                    FieldPanel("directions"),
+                    FieldPanel("parking_accessibility"),
+                    FieldPanel("map_image"),
+                ],
+                heading="Location and hours",
+            ),
+            ObjectList(
+                [
+                    FieldPanel("logo", permission=IDENTITY),
+                    FieldPanel("brand_colour", permission=IDENTITY),
+                ],
+                heading="Look",
+                permission=IDENTITY,
+            ),
+            ObjectList(
+                [
+                    FieldPanel("default_cta", permission=IDENTITY),
+                    PageChooserPanel("contact_page", permission=IDENTITY),
+                    PageChooserPanel("privacy_policy_page", permission=IDENTITY),
+                    FieldPanel("footer_text", permission=IDENTITY),
+                    FieldPanel("social_links", permission=IDENTITY),
+                ],
+                heading="Header and footer",
+                permission=IDENTITY,
+            ),
+            ObjectList(
+                [
+                    FieldPanel("organisation_type", permission=IDENTITY),
+                    FieldPanel("default_share_image", permission=IDENTITY),
+                ],
                 heading="Search and sharing",
+                permission=IDENTITY,
             ),
         ]
     )
 
     class Meta:
         verbose_name = "Practice settings"
+        permissions = [
+            (
+                "edit_practice_identity",
+                "Can edit the practice's name, contact details, crisis notice, look and pages",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.practice_name
+
+    def clean(self):
+        super().clean()
+        problems = contrast_problems(self.brand_colour)
+        if problems:
+            raise ValidationError({"brand_colour": problems})
 
     @classmethod
     def for_request(cls, request) -> PracticeSettings:
@@ -237,3 +354,19 @@ class PracticeSettings(BaseSiteSetting):
         if self.default_cta is not None:
             return self.default_cta.resolve(self)
         return resolve_action("call", self, button_label="Call for a free consultation")
+
+    def booking_action(self):
+        """The header's and hero's booking button: the booking page, else the consultation form."""
+        from home.actions import Action, resolve_action
+
+        action = Action.BOOKING if self.booking_url else Action.FORM
+        return resolve_action(action, self, button_label="Book a free consultation")
+
+    @property
+    def price_range(self) -> str:
+        """'$150-$220': the lowest and highest fee, for people and search engines."""
+        prices = sorted(fee.value["price"] for fee in self.fees)
+        if not prices:
+            return ""
+        low, high = prices[0], prices[-1]
+        return f"${low}" if low == high else f"${low}-${high}"

@@ -67,6 +67,10 @@ def axe_violations(page, url: str | None = None, tags: list[str] = WCAG_21_AA) -
         ("contact", "/contact/"),
         ("search", "/search/?q=trust"),
         ("privacy", "/privacy-policy/"),
+        ("team", "/team/"),
+        ("profile", "/team/maya-ortega/"),
+        ("services", "/services/"),
+        ("service", "/services/couples-therapy/"),
     ],
 )
 def test_public_page_has_no_wcag_21_aa_violations(

@@ -1,8 +1,9 @@
 """Lighthouse (npm, pinned) in Debian's Chromium scores 100 in accessibility, best practices and
-SEO on the four public pages, desktop and mobile, served by the production process model.
+SEO on the public pages (the practice's team, profile, services and service pages included),
+desktop and mobile, served by the production process model.
 
 One server for the module's one test: `collectstatic` then `scripts/proc web` (what `make serve`
-runs) with production settings, the demo content, a private Redis as the cache. The eight runs
+runs) with production settings, the demo content, a private Redis as the cache. The sixteen runs
 overlap (scripts/lighthouse.py); performance is measured by `make bench`, not asserted here.
 """
 
@@ -90,7 +91,7 @@ def test_public_pages_score_100_in_accessibility_best_practices_and_seo(producti
         timeout=600,
     )
     results = json.loads(result.stdout)
-    assert len(results) == 8
+    assert len(results) == 16
     below = {
         label: {"scores": run["scores"], "failing": run["failing"]}
         for label, run in results.items()

@@ -65,11 +65,13 @@ def editing_urls(c) -> list[str]:
         reverse("wagtaildocs:add_multiple"),
         reverse("wagtailredirects:add"),
         reverse("wagtailredirects:index"),
+        # Fees, insurance, hours and location (home 0005); the rest of the form is hidden.
+        reverse("wagtailsettings:edit", args=["home", "practicesettings", c["site"].pk]),
     ]
 
 
 def superuser_urls(c) -> list[str]:
-    """Users, groups, sites, workflows and every setting: superusers only."""
+    """Users, groups, sites, workflows and the notification settings: superusers only."""
     site = c["site"].pk
     return [
         reverse("wagtailusers_users:index"),
@@ -78,7 +80,6 @@ def superuser_urls(c) -> list[str]:
         reverse("wagtailsites:index"),
         reverse("wagtailsites:edit", args=[site]),
         reverse("wagtailadmin_workflows:index"),
-        reverse("wagtailsettings:edit", args=["home", "practicesettings", site]),
         reverse("wagtailsettings:edit", args=["leads", "leadnotificationsettings", site]),
     ]
 

@@ -36,6 +36,18 @@ export async function renderPath(path: string): Promise<string> {
     case "home.ContactPage":
     case "blog.BlogIndexPage":
       return `<main><h1>${page.title}</h1></main>`;
+    case "home.TeamIndexPage":
+      return `<main><h1>${page.title}</h1><ul>${page.therapists.map((card) => `<li><a href="${card.url}">${card.title}</a></li>`).join("")}</ul></main>`;
+    case "home.ServicesIndexPage":
+      return `<main><h1>${page.title}</h1><ul>${page.services.map((card) => `<li><a href="${card.url}">${card.title}</a></li>`).join("")}</ul></main>`;
+    case "home.TherapistPage": {
+      const license = page.license_lookup_url ? `<a href="${page.license_lookup_url}">${page.license_number}</a>` : page.license_number;
+      return `<main><h1>${page.title}, ${page.credentials}</h1><p>${license}</p>${page.short_bio}${page.long_bio}<ul>${page.specialties.map((item) => `<li>${item}</li>`).join("")}</ul></main>`;
+    }
+    case "home.ServicePage": {
+      const related = page.related_articles.map((card) => `<li><a href="${card.url}">${card.title}</a></li>`).join("");
+      return `<main><h1>${page.title}</h1>${page.what_it_is}${page.who_it_is_for}${page.what_to_expect}<ul>${related}</ul><a class="button" href="${page.call_to_action.button.href}">${page.call_to_action.button.label}</a></main>`;
+    }
     default: {
       const unhandled: never = page;
       throw new Error(`no template for ${JSON.stringify(unhandled)}`);

@@ -8,6 +8,8 @@ import type { components } from "./schema";
 type Schemas = { [Name in keyof components["schemas"]]: Readable<components["schemas"][Name]> };
 export type ArticleBlock = Schemas["ArticleStreamBlock"][number];
 export type PageBlock = Schemas["PageStreamBlock"][number];
+export type HomeBlock = Schemas["HomeStreamBlock"][number];
+type PageLink = Schemas["PageLink"];
 type Image = Schemas["Image"];
 type CallToAction = Schemas["CallToAction"];
 
@@ -32,7 +34,13 @@ function cta(value: CallToAction): string {
   return `<aside class="cta cta--${value.emphasis}"><h2>${escape(value.heading)}</h2><p>${escape(value.text)}</p>${button(value.button.href, value.button.label)}</aside>`;
 }
 
-export function renderBlock(block: ArticleBlock | PageBlock): string {
+function links(pages: (PageLink | null)[]): string {
+  return `<ul>${pages
+    .flatMap((page) => (page === null || page.url === null ? [] : [`<li><a href="${escape(page.url)}">${escape(page.title)}</a></li>`]))
+    .join("")}</ul>`;
+}
+
+export function renderBlock(block: ArticleBlock | PageBlock | HomeBlock): string {
   switch (block.type) {
     case "heading":
       return `<${block.value.level} id="${escape(block.value.anchor)}">${escape(block.value.text)}</${block.value.level}>`;
@@ -93,6 +101,18 @@ export function renderBlock(block: ArticleBlock | PageBlock): string {
       if (author === null) return "";
       return `<section class="author"><h2>${escape(block.value.heading || author.display_name)}</h2>${image(author.headshot)}${html(author.short_bio)}</section>`;
     }
+    case "hero":
+      return `<section class="hero"><h1>${escape(block.value.heading)}</h1>${html(block.value.text)}${image(block.value.image)}</section>`;
+    case "services":
+      return `<section><h2>${escape(block.value.heading)}</h2>${links(block.value.services)}</section>`;
+    case "team":
+      return `<section><h2>${escape(block.value.heading)}</h2>${links(block.value.therapists)}</section>`;
+    case "fees":
+    case "location":
+      // Fees, hours and the address come from /api/v2/practice/, edited once in Practice settings.
+      return `<section data-practice="${block.type}"><h2>${escape(block.value.heading)}</h2></section>`;
+    case "latest_articles":
+      return `<section data-latest="${block.value.count ?? 3}"><h2>${escape(block.value.heading)}</h2></section>`;
     case "consultation_form":
       return `<section id="consultation"><h2>${escape(block.value.heading)}</h2><p>${escape(block.value.intro)}</p></section>`;
     default: {
