@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from scripts.bench import production_env  # noqa: E402
+from scripts.bench import DB_NAME, production_env  # noqa: E402
 from tests.services import RedisServer  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    database = urlunsplit(urlsplit(server)._replace(path="/bench_api"))
+    database = urlunsplit(urlsplit(server)._replace(path=f"/{DB_NAME}"))
     redis = RedisServer()
     redis.start()
     try:
