@@ -262,7 +262,8 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
             pk = int(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
             model = page_model(pk)
             queryset = self.visible(model.objects.filter(pk=pk)).select_related("locale")
-            page = prepare_pages(queryset).first()
+            # One row at most: no ORDER BY (Django hashes each selected column to build one).
+            page = next(iter(prepare_pages(queryset).order_by()[:1]), None)
             if page is None:
                 raise Http404("no public page with this id")
             load_pages([page])
