@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Profile uncached responses in-process, with production settings, against the bench database.
 
-Run `scripts/bench.py --keep` once (it leaves the database `bench_api` with 200 articles), then:
+Run `scripts/bench.py --keep` once (it leaves the database `bench_api`, or $BENCH_DB, with 200
+articles and its media), then:
 
     .venv/bin/python scripts/profile_url.py /api/v2/pages/<id>/ [--repeat 50] [--top 40]
 
