@@ -72,13 +72,15 @@ def main() -> None:
 
             with connection.execute_wrapper(log):
                 client.get(url)
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 times.append((time.perf_counter() - started) * 1000)
             print(
-                f"\n== {url}: median {statistics.median(times):.1f} ms, "
+                f"\n== {url}: median {statistics.median(times):.1f} ms "
+                f"({statistics.median(cpu):.1f} ms CPU), "
                 f"{len(queries)} queries, {len(response.content)} bytes"
             )
             if args.queries:
