@@ -72,11 +72,12 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Content and API throughput, then lead intake with an instant vs a slow SMTP server. Both start
+# Content and API throughput (three runs: req/s against a bare Django ceiling and /api/v2/ping/,
+# server CPU per request), then lead intake with an instant vs a slow SMTP server. Both start
 # their own servers; they need PostgreSQL (DATABASE_URL, default: the local server) and Redis.
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 bench: install-dev
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py --runs 3 --duration 5
 	$(PY) scripts/bench_leads.py
 
 clean:

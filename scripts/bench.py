@@ -1,20 +1,29 @@
 #!/usr/bin/env python
-"""`make bench`: API and HTML throughput against the production server, as ratios to a ceiling.
+"""`make bench`: API and HTML throughput and server CPU per request, against two ceilings.
 
 Builds a throw-away PostgreSQL database with the demo content multiplied to --articles articles,
 starts a private redis-server (the Django cache) and gunicorn with production settings (DEBUG off),
 and measures with wrk for a fixed duration per URL: the API listing of 20 articles with
-`fields=*`, an article's API detail, the article HTML, the home HTML and `/api/v2/ping/` (a
-constant JSON answer from the same server: the ceiling). It runs twice: with the content cache
-(warm: cache hits) and with it switched off (every response built anew). With the cache on, it
+`fields=*`, an article's API detail, the article HTML (an article without the consultation form
+and one with it), the contact page, the home HTML, and two ceilings: `/api/v2/ping/` (a constant
+JSON answer through the project's whole middleware stack) and a bare Django project
+(scripts/bench_ceiling: `startproject`'s settings and middleware, one view returning the same
+JSON) served by gunicorn with the same flags and workers. Each URL gets its req/s, its ratio to
+both ceilings, and the CPU time gunicorn's processes used per request (from /proc; also with the
+bench database's PostgreSQL processes and the private Redis added).
+
+Each run has four phases, each its own gunicorn: the content cache on (warm: cache hits), off
+(every response built anew), and both again for the article and home HTML with
+INSIGHTS_COUNTING=off (the page-view counter switched off; the difference is its cost). One
+setup, --runs runs (3 by default, 5 s per URL: about 2.5 minutes a run). With the cache on, run 1
 also prints the Lighthouse scores (performance, accessibility, best practices, SEO) of the four
 public pages, desktop and mobile (scripts/lighthouse.py; needs `npm ci`). `make bench` runs the
 lead intake benchmark (scripts/bench_leads.py) after it.
 
 Needs wrk (Debian: apt-get install -y wrk) and DATABASE_URL pointing at a PostgreSQL server; the
-database `bench_api` is created and dropped there.
+database `bench_api` (or $BENCH_DB) is created and dropped there.
 
-    .venv/bin/python scripts/bench.py [--articles 200] [--duration 10] [--connections 8]
+    .venv/bin/python scripts/bench.py [--runs 3] [--duration 5] [--articles 200] [--keep]
 """
 
 from __future__ import annotations
@@ -27,13 +36,14 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
@@ -41,7 +51,10 @@ sys.path.insert(0, str(BASE_DIR))
 from tests.services import RedisServer, free_port, wait_for  # noqa: E402
 
 PY = str(BASE_DIR / ".venv" / "bin" / "python")
-DB_NAME = "bench_api"
+if not Path(PY).exists():  # a worktree sharing another checkout's virtualenv
+    PY = sys.executable
+# BENCH_DB: another name, so that two checkouts can bench on one PostgreSQL server at once.
+DB_NAME = os.environ.get("BENCH_DB", "bench_api")
 
 MULTIPLY = """
 from wagtail.models import Page
@@ -66,6 +79,11 @@ print(BlogPage.objects.live().count(), "articles;",
 """
 
 
+def media_root() -> Path:
+    """The bench database's uploaded files: kept with it (--keep) for scripts/profile_url.py."""
+    return Path(tempfile.gettempdir()) / f"{DB_NAME}-media"
+
+
 def production_env(db_url: str, redis_url: str, scratch: Path) -> dict[str, str]:
     """The production settings the benchmarks run with (also scripts/profile_url.py)."""
     return {
@@ -84,7 +102,7 @@ def production_env(db_url: str, redis_url: str, scratch: Path) -> dict[str, str]
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(scratch / "static"),
-        "MEDIA_ROOT": str(scratch / "media"),
+        "MEDIA_ROOT": str(media_root()),
         "VAR_DIR": str(scratch / "var"),
         "LOG_LEVEL": "WARNING",
     }
@@ -129,8 +147,11 @@ def manage(env: dict[str, str], *args: str, code: str | None = None) -> str:
 class Gunicorn:
     """gunicorn with production settings: sync workers, no access log (as `make serve`)."""
 
-    def __init__(self, env: dict[str, str], workers: int) -> None:
+    def __init__(
+        self, env: dict[str, str], workers: int, app: str = "cms.wsgi", cwd: Path = BASE_DIR
+    ) -> None:
         self.env, self.workers, self.port = env, workers, free_port()
+        self.app, self.cwd = app, cwd
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -143,7 +164,7 @@ class Gunicorn:
                 PY,
                 "-m",
                 "gunicorn",
-                "cms.wsgi",
+                self.app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -151,7 +172,7 @@ class Gunicorn:
                 "--timeout",
                 "60",
             ],
-            cwd=BASE_DIR,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -160,7 +181,7 @@ class Gunicorn:
 
         def ready() -> bool:
             if self.proc.poll() is not None:
-                die("gunicorn exited early")
+                die(f"gunicorn {self.app} exited early")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return True
@@ -175,9 +196,72 @@ class Gunicorn:
             self.proc.wait(timeout=30)
 
 
+# Server CPU per request, from /proc: utime + stime of each process, in clock ticks.
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()  # fields from the third (state) on
+
+
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants (gunicorn's master and workers), by parent pid."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    return pids
+
+
+def database_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to the bench database (persistent
+    connections, so the same processes for a whole wrk run); empty if they are not readable."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time the processes have used so far (utime + stime)."""
+    total = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])  # fields 14 and 15 of /proc/<pid>/stat
+    return total / CLOCK_TICKS
+
+
+# A reader's browser: wrk and urllib send no or a library user agent, which page-view counting
+# (insights) takes for a bot and skips, so without it counting on/off would measure nothing.
+BROWSER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/131.0 Safari/537.36"
+)
+
+
 def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, float]:
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [
+            *("wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"),
+            *("-H", f"User-Agent: {BROWSER_AGENT}", url),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -192,9 +276,11 @@ def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, fl
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": rps,
+        "requests": requests,
         "p50": latency("50"),
         "p99": latency("99"),
         "errors": int(errors.group(1)) if errors else 0,
@@ -202,7 +288,8 @@ def wrk(url: str, duration: int, connections: int, threads: int) -> dict[str, fl
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    with urlopen(url, timeout=30) as response:
+    # A first request makes the page's image renditions: seconds on a busy machine.
+    with urlopen(Request(url, headers={"User-Agent": BROWSER_AGENT}), timeout=120) as response:
         return response.status, dict(response.headers), response.read()
 
 
@@ -242,14 +329,215 @@ def machine() -> str:
     )
 
 
+BARE = "ceiling: bare Django"
+PING = "ceiling: /api/v2/ping/"
+LISTING = "API listing, 20 articles, fields=*"
+DETAIL = "API detail (article)"
+ARTICLE = "article HTML"
+FORM_ARTICLE = "article HTML with the form"
+CONTACT = "contact HTML"
+HOME = "home HTML"
+# Issue 17's targets for a cache hit, as a share of the bare Django ceiling's req/s.
+HIT_TARGETS = {LISTING: 0.75, DETAIL: 0.85, ARTICLE: 0.85, FORM_ARTICLE: 0.85, HOME: 0.85}
+HIT_TARGETS[CONTACT] = 0.85
+# The page-view counter (insights) is switched off by INSIGHTS_COUNTING=off; until it exists
+# both phases run the same code.
+COUNTED = (ARTICLE, HOME)
+# (mode, environment of the project's gunicorn, the URLs measured)
+PHASES = (
+    ("cache hit", {"CONTENT_CACHE": "on"}, None),
+    ("uncached", {"CONTENT_CACHE": "off"}, None),
+    ("cache hit, counting off", {"CONTENT_CACHE": "on", "INSIGHTS_COUNTING": "off"}, COUNTED),
+    ("uncached, counting off", {"CONTENT_CACHE": "off", "INSIGHTS_COUNTING": "off"}, COUNTED),
+)
+FORM_MARK = b'class="consultation-form__form"'
+
+
+def pick_pages(base: str) -> dict[str, str]:
+    """Paths of the pages measured: an article without the consultation form (its API detail
+    too), one with it (the seed article and its copies end with it), home and contact."""
+    import json
+
+    _, _, listing = fetch(f"{base}/api/v2/pages/?type=blog.BlogPage&fields=*&limit=20")
+    items = json.loads(listing)["items"]
+    plain = form = None
+    for item in items[len(items) // 2 :] + items:
+        path = urlsplit(item["meta"]["html_url"]).path
+        has_form = FORM_MARK in fetch(base + path)[2]
+        if has_form and form is None:
+            form = path
+        if not has_form and plain is None:
+            plain = (item["id"], path)
+    if plain is None or form is None:
+        die("the demo content has no article without (or with) the consultation form")
+    status, _, body = fetch(f"{base}/contact/")
+    if status != 200 or FORM_MARK not in body:
+        die("/contact/ does not show the consultation form")
+    return {
+        BARE: "",
+        PING: "/api/v2/ping/",
+        LISTING: "/api/v2/pages/?type=blog.BlogPage&fields=*&limit=20",
+        DETAIL: f"/api/v2/pages/{plain[0]}/",
+        ARTICLE: plain[1],
+        FORM_ARTICLE: form,
+        CONTACT: "/contact/",
+        HOME: "/",
+    }
+
+
+def measure(
+    url: str, args: argparse.Namespace, server: Gunicorn, extra: list[int]
+) -> dict[str, float | str]:
+    """One URL: warmed, 10 requests one at a time, then wrk, with the server's CPU time."""
+    status, headers, body = fetch(url)  # warm: renditions, cache entry, connections
+    status, headers, body = fetch(url)
+    serial = []
+    for _ in range(10):
+        started = time.perf_counter()
+        fetch(url)
+        serial.append((time.perf_counter() - started) * 1000)
+    app = process_tree(server.proc.pid)
+    others = extra + database_backends(DB_NAME) if server.app == "cms.wsgi" else []
+    app_before, others_before = cpu_seconds(app), cpu_seconds(others)
+    figures: dict[str, float | str] = wrk(url, args.duration, args.connections, args.threads)
+    requests = max(int(figures["requests"]), 1)
+    figures["cpu"] = (cpu_seconds(app) - app_before) * 1000 / requests
+    figures["cpu_all"] = figures["cpu"] + (cpu_seconds(others) - others_before) * 1000 / requests
+    figures.update(
+        status=status,
+        bytes=len(body),
+        serial=statistics.median(serial),
+        x_cache=headers.get("X-Cache", "-"),
+        cache_control=headers.get("Cache-Control", "-"),
+    )
+    return figures
+
+
+def run_once(
+    number: int,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    redis: RedisServer,
+    pages: dict[str, str] | None,
+) -> tuple[dict[str, dict[str, dict]], dict[str, str], str | None]:
+    """One run: the bare ceiling and each phase's gunicorn, every URL measured once."""
+    bare = Gunicorn(
+        {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_ceiling.settings", "SECRET_KEY": "x" * 60},
+        args.workers,
+        app="bench_ceiling.wsgi",
+        cwd=BASE_DIR / "scripts",
+    )
+    bare.start()
+    results: dict[str, dict[str, dict]] = {}
+    lighthouse = None
+    try:
+        for mode, mode_env, labels in PHASES:
+            server = Gunicorn({**env, **mode_env}, args.workers)
+            server.start()
+            try:
+                if pages is None:
+                    fetch(f"{server.url}/")
+                    pages = pick_pages(server.url)
+                    print(
+                        "   pages: "
+                        + ", ".join(f"{label} {path}" for label, path in pages.items() if path)
+                    )
+                print(
+                    f"\n== run {number}, {mode} (gunicorn {args.workers} sync workers, wrk"
+                    f" {args.threads} threads, {args.connections} connections,"
+                    f" {args.duration} s per URL)"
+                )
+                results[mode] = {}
+                for label in labels or pages:
+                    if label == BARE:
+                        url, target = f"{bare.url}/ping/", bare
+                    else:
+                        url, target = server.url + pages[label], server
+                    figures = measure(url, args, target, [redis.proc.pid])
+                    results[mode][label] = figures
+                    print(
+                        f"   {label}: {figures['rps']:.0f} req/s  {figures['cpu']:.2f} ms CPU"
+                        f" per request  status {figures['status']}  X-Cache {figures['x_cache']}"
+                        f"  Cache-Control {figures['cache_control']}  {figures['bytes']} bytes"
+                        f"  errors {figures['errors']}"
+                    )
+                if number == 1 and mode == "cache hit" and not args.no_lighthouse:
+                    lighthouse = lighthouse_scores(server.url)
+            finally:
+                server.stop()
+    finally:
+        bare.stop()
+    return results, pages, lighthouse
+
+
+def print_run(number: int, results: dict[str, dict[str, dict]]) -> None:
+    print(
+        f"\nRun {number}:\n\n| mode | URL | req/s | ratio to bare Django | ratio to ping | target"
+        " | CPU ms/req | with PostgreSQL + Redis | p50 ms | p99 ms | one at a time ms | X-Cache"
+        " | body bytes |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    for mode, rows in results.items():
+        if BARE not in rows:
+            continue
+        bare, ping = rows[BARE]["rps"], rows[PING]["rps"]
+        for label, f in rows.items():
+            target = HIT_TARGETS.get(label, "") if mode == "cache hit" else ""
+            print(
+                f"| {mode} | {label} | {f['rps']:.0f} | {f['rps'] / bare:.3f}"
+                f" | {f['rps'] / ping:.3f} | {target} | {f['cpu']:.2f} | {f['cpu_all']:.2f}"
+                f" | {f['p50']:.2f} | {f['p99']:.2f} | {f['serial']:.1f} | {f['x_cache']}"
+                f" | {f['bytes']} |"
+            )
+
+
+def print_summary(runs: list[dict[str, dict[str, dict]]]) -> None:
+    """Every run side by side: req/s, the ratio to the bare Django ceiling, CPU ms/request;
+    then the page-view counter's cost (counting on against off, same run)."""
+    n = len(runs)
+    heading = " | ".join(f"run {i} req/s (bare, ping) | run {i} CPU ms" for i in range(1, n + 1))
+    print(f"\nAll runs:\n\n| mode | URL | {heading} | target (bare) |")
+    print("|---|---|" + "---:|---:|" * n + "---:|")
+    for mode in ("cache hit", "uncached"):
+        for label in runs[0][mode]:
+            cells = []
+            for results in runs:
+                rows = results[mode]
+                f = rows[label]
+                cells.append(
+                    f"{f['rps']:.0f} ({f['rps'] / rows[BARE]['rps']:.3f},"
+                    f" {f['rps'] / rows[PING]['rps']:.3f}) | {f['cpu']:.2f}"
+                )
+            target = HIT_TARGETS.get(label, "") if mode == "cache hit" else ""
+            print(f"| {mode} | {label} | {' | '.join(cells)} | {target} |")
+    print(
+        "\nPage-view counting (INSIGHTS_COUNTING=off against the default, same run; harmless"
+        " until the counter exists: both run the same code):\n"
+    )
+    print("| mode | URL | run | on req/s | off req/s | change | on CPU ms | off CPU ms | change |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for mode in ("cache hit", "uncached"):
+        for label in COUNTED:
+            for i, results in enumerate(runs, 1):
+                on, off = results[mode][label], results[f"{mode}, counting off"][label]
+                print(
+                    f"| {mode} | {label} | {i} | {on['rps']:.0f} | {off['rps']:.0f}"
+                    f" | {(on['rps'] / off['rps'] - 1) * 100:+.1f}% | {on['cpu']:.2f}"
+                    f" | {off['cpu']:.2f} | {(on['cpu'] / off['cpu'] - 1) * 100:+.1f}% |"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
+    parser.add_argument("--runs", type=int, default=3, help="runs after one setup")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="use the database --keep left")
+    parser.add_argument("--no-lighthouse", action="store_true")
     args = parser.parse_args()
 
     if shutil.which("wrk") is None:
@@ -259,96 +547,48 @@ def main() -> None:
 
     admin_url, db_url = database_urls()
     print(f"== machine: {machine()}")
-    psql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    psql(admin_url, f"CREATE DATABASE {DB_NAME}")
+    if not args.reuse:
+        psql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        psql(admin_url, f"CREATE DATABASE {DB_NAME}")
+        shutil.rmtree(media_root(), ignore_errors=True)
     redis = RedisServer()
     redis.start()
     scratch = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    servers: list[Gunicorn] = []
     try:
         env = {**os.environ, **production_env(db_url, redis.url, scratch)}
-        print("== preparing: migrate, demo content, collectstatic")
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "load_demo_content")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        print(f"== multiplying articles to {args.articles}")
-        print("  ", manage(env, code=MULTIPLY.format(articles=args.articles)).strip())
+        if args.reuse:
+            manage(env, "collectstatic", "--noinput", "-v0")
+        else:
+            print("== preparing: migrate, demo content, collectstatic")
+            manage(env, "migrate", "--noinput", "-v0")
+            manage(env, "load_demo_content")
+            manage(env, "collectstatic", "--noinput", "-v0")
+            print(f"== multiplying articles to {args.articles}")
+            print("  ", manage(env, code=MULTIPLY.format(articles=args.articles)).strip())
 
-        results: dict[str, dict[str, dict[str, float]]] = {}
-        for mode, cache_on in (("cache hit", True), ("uncached", False)):
-            server = Gunicorn({**env, "CONTENT_CACHE": "on" if cache_on else "off"}, args.workers)
-            servers.append(server)
-            server.start()
-            base = server.url
-            _, _, listing = fetch(f"{base}/api/v2/pages/?type=blog.BlogPage&fields=*&limit=20")
-            import json
-
-            items = json.loads(listing)["items"]
-            # An article whose HTML may be shared (one with the consultation form carries a
-            # CSRF token and is never cached): the HTML cache-hit figure needs one.
-            article = next(
-                item
-                for item in items[len(items) // 2 :] + items
-                if "public"
-                in fetch(base + urlsplit(item["meta"]["html_url"]).path)[1].get("Cache-Control", "")
-            )
-            urls = {
-                "ceiling: /api/v2/ping/": f"{base}/api/v2/ping/",
-                "API listing, 20 articles, fields=*": (
-                    f"{base}/api/v2/pages/?type=blog.BlogPage&fields=*&limit=20"
-                ),
-                "API detail (article)": f"{base}/api/v2/pages/{article['id']}/",
-                "article HTML": base + urlsplit(article["meta"]["html_url"]).path,
-                "home HTML": f"{base}/",
-            }
-            print(
-                f"\n== {mode} (gunicorn {args.workers} sync workers, wrk {args.threads} threads,"
-                f" {args.connections} connections, {args.duration} s per URL)"
-            )
-            results[mode] = {}
-            for label, url in urls.items():
-                status, headers, body = fetch(url)  # warm: renditions, cache entry
-                fetch(url)
-                x_cache = headers.get("X-Cache", "-")
-                serial = []
-                for _ in range(10):
-                    started = time.perf_counter()
-                    fetch(url)
-                    serial.append((time.perf_counter() - started) * 1000)
-                figures = wrk(url, args.duration, args.connections, args.threads)
-                figures["bytes"] = len(body)
-                figures["serial"] = sorted(serial)[len(serial) // 2]
-                results[mode][label] = figures
-                print(
-                    f"   {label}: {figures['rps']:.0f} req/s  status {status}  "
-                    f"X-Cache {x_cache}  {len(body)} bytes  errors {figures['errors']}"
-                )
-            if cache_on:
-                lighthouse = lighthouse_scores(base)
-            server.stop()
-
+        runs, pages, lighthouse = [], None, None
+        for number in range(1, args.runs + 1):
+            print(f"\n== run {number} of {args.runs}: load average {os.getloadavg()[0]:.1f}")
+            results, pages, first_lighthouse = run_once(number, args, env, redis, pages)
+            lighthouse = lighthouse or first_lighthouse
+            runs.append(results)
         print(
-            "\n| mode | URL | req/s | ratio to ceiling | p50 ms | p99 ms | one at a time ms "
-            "| body bytes |"
+            "\nCPU ms/req: user + system CPU of gunicorn's master and workers (/proc/<pid>/stat)"
+            " per request wrk completed; 'with PostgreSQL + Redis' adds the bench database's"
+            " server processes and the private redis-server."
         )
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
-        for mode, rows in results.items():
-            ceiling = rows["ceiling: /api/v2/ping/"]["rps"]
-            for label, figures in rows.items():
-                print(
-                    f"| {mode} | {label} | {figures['rps']:.0f} | {figures['rps'] / ceiling:.3f}"
-                    f" | {figures['p50']:.2f} | {figures['p99']:.2f} | {figures['serial']:.1f}"
-                    f" | {figures['bytes']} |"
-                )
-        print(f"\n== Lighthouse (cache hit, {CHROME_NOTE})\n{lighthouse}")
+        for number, results in enumerate(runs, 1):
+            print_run(number, results)
+        print_summary(runs)
+        if lighthouse is not None:
+            print(f"\n== Lighthouse (run 1, cache hit, {CHROME_NOTE})\n{lighthouse}")
     finally:
-        for server in servers:
-            server.stop()
         redis.stop()
         shutil.rmtree(scratch, ignore_errors=True)
         if not args.keep:
             time.sleep(0.5)
             psql(admin_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            shutil.rmtree(media_root(), ignore_errors=True)
 
 
 if __name__ == "__main__":

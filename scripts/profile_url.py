@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Profile uncached responses in-process, with production settings, against the bench database.
 
-Run `scripts/bench.py --keep` once (it leaves the database `bench_api` with 200 articles), then:
+Run `scripts/bench.py --keep` once (it leaves the database `bench_api`, or $BENCH_DB, with 200
+articles and its media), then:
 
     .venv/bin/python scripts/profile_url.py /api/v2/pages/<id>/ [--repeat 50] [--top 40]
 
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from scripts.bench import production_env  # noqa: E402
+from scripts.bench import DB_NAME, production_env  # noqa: E402
 from tests.services import RedisServer  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    database = urlunsplit(urlsplit(server)._replace(path="/bench_api"))
+    database = urlunsplit(urlsplit(server)._replace(path=f"/{DB_NAME}"))
     redis = RedisServer()
     redis.start()
     try:
@@ -71,13 +72,15 @@ def main() -> None:
 
             with connection.execute_wrapper(log):
                 client.get(url)
-            times = []
+            times, cpu = [], []
             for _ in range(args.repeat):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 times.append((time.perf_counter() - started) * 1000)
             print(
-                f"\n== {url}: median {statistics.median(times):.1f} ms, "
+                f"\n== {url}: median {statistics.median(times):.1f} ms "
+                f"({statistics.median(cpu):.1f} ms CPU), "
                 f"{len(queries)} queries, {len(response.content)} bytes"
             )
             if args.queries:

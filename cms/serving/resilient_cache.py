@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,28 @@ class CacheUnavailable(ConnectionError):
     """The cache failed a moment ago and is skipped until `RETRY_AFTER` has passed."""
 
 
+class KeptRedisClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one `redis.Redis` per connection pool.
+
+    Django builds a new `redis.Redis` for every cache operation, which took as much CPU as the
+    GET itself (about 0.18 ms each on the shared development VM, redis-py 8); every request reads
+    the content version, and a cache hit reads nothing else. A `redis.Redis` over a pool is safe
+    to share between threads.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache where a failing Redis reads as empty and writes as dropped."""
 
@@ -42,6 +64,7 @@ class ResilientRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         self.retry_after = float(options.pop("retry_after", RETRY_AFTER))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = KeptRedisClient
         self._location = server if isinstance(server, str) else ",".join(server)
 
     # Circuit -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +33,7 @@ def _route(request: HttpRequest, path: str) -> None:
     known = kept(key)
     if known is not None:
         model, pk, args, kwargs = known
-        page = model.objects.filter(pk=pk, live=True).first()
+        page = _live_page(model, pk)
         if page is not None:
             set_request_route(request, (page, args, kwargs))
             return
@@ -41,6 +41,30 @@ def _route(request: HttpRequest, path: str) -> None:
     if result is not None:
         page, args, kwargs = result
         memoized(key, lambda: (type(page), page.pk, args, kwargs))
+
+
+# Never a page id: stands for the id in the SQL built once per page type.
+_ANY_ID = -7_777_777
+
+
+@cache
+def _live_page_sql(model: type[Page]) -> tuple[str, tuple] | None:
+    """The SQL of `model.objects.filter(pk=..., live=True)[:1]`, built once per page type.
+
+    Building it (a page type joins each table up to `Page`: 35-40 columns) took longer in the
+    ORM (about 2 ms of CPU) than PostgreSQL took to answer it (0.3 ms)."""
+    sql, params = model.objects.filter(pk=_ANY_ID, live=True)[:1].query.sql_with_params()
+    return (sql, params) if list(params).count(_ANY_ID) == 1 else None
+
+
+def _live_page(model: type[Page], pk: int) -> Page | None:
+    """The live page `pk` of type `model` (as `model.objects.filter(pk=pk, live=True).first()`)."""
+    built = _live_page_sql(model)
+    if built is None:
+        return model.objects.filter(pk=pk, live=True).first()
+    sql, params = built
+    found = list(model.objects.raw(sql, [pk if value == _ANY_ID else value for value in params]))
+    return found[0] if found else None
 
 
 @lru_cache(maxsize=1)
