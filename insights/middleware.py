@@ -13,7 +13,8 @@ NOT_PAGES = ("/api/", "/documents/", "/health/", "/consultation/")
 
 
 class PageViewCounterMiddleware:
-    """One count per public HTML page served to a visitor (no session), never a bot, never a
+    """One count per public HTML page served (or revalidated, 304) to a visitor (no session); paths
+    that are no page are dropped when the counts are flushed. Never a bot, never a
     visitor who asked not to be tracked; admin, API, static, media and previews are not pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -30,9 +31,15 @@ class PageViewCounterMiddleware:
         response = self.get_response(request)
         if (
             request.method == "GET"
-            and response.status_code == 200
-            and not response.streaming
-            and response.get("Content-Type", "").startswith("text/html")
+            and (
+                # A revisit the browser may show from its own copy (304) is a view too.
+                response.status_code == 304
+                or (
+                    response.status_code == 200
+                    and not response.streaming
+                    and response.get("Content-Type", "").startswith("text/html")
+                )
+            )
             and not request.path.startswith(self.skip)
             and self.session_cookie not in request.COOKIES
             and not getattr(request, "is_preview", False)

@@ -25,6 +25,16 @@ def test_a_content_cache_hit_is_counted(article, visitor):
     assert views_of(article).views == 2
 
 
+def test_a_revisit_answered_not_modified_is_counted(article, visitor):
+    """A browser that kept the page asks again with its ETag; the 304 it gets is a page view."""
+    first = visitor.get(article.url)
+    again = visitor.get(article.url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (first.status_code, again.status_code) == (200, 304)
+
+    assert flush_counters() == 2
+    assert views_of(article).views == 2
+
+
 @pytest.mark.parametrize(
     ("headers", "why"),
     [
