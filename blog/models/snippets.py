@@ -19,7 +19,7 @@ from wagtail.search import index
 
 from cms.headless.representation import image_representation
 from home.blocks import ProfileLinkBlock
-from home.models import LICENSE_TYPES
+from home.models import LICENSE_TYPES, LicensedPerson
 from home.seo import absolute, organisation_id
 
 
@@ -29,7 +29,7 @@ def renditions_prefetch(path: str) -> Prefetch:
     return Prefetch(path, queryset=renditions, to_attr="prefetched_renditions")
 
 
-class Author(index.Indexed, models.Model):
+class Author(LicensedPerson, index.Indexed, models.Model):
     """A clinician who writes articles; their credentials and license show on every article."""
 
     name = models.CharField(max_length=120, help_text="Full name, e.g. 'Maya Lin Ortega'.")
@@ -137,25 +137,8 @@ class Author(index.Indexed, models.Model):
         return slug
 
     @property
-    def full_name(self) -> str:
-        return " ".join(part for part in (self.honorific, self.name) if part)
-
-    @property
-    def display_name(self) -> str:
-        """'Dr. Maya Ortega, LMFT, CSAT': how the name reads in bylines."""
-        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
-
-    @property
-    def license_title(self) -> str:
-        return dict(LICENSE_TYPES).get(self.license_type, "")
-
-    @property
-    def license_display(self) -> str:
-        """'Licensed Marriage and Family Therapist, CA license LMFT 123456'."""
-        if not self.license_number:
-            return ""
-        where = f"{self.license_state} license" if self.license_state else "License"
-        return ", ".join(p for p in (self.license_title, f"{where} {self.license_number}") if p)
+    def person_name(self) -> str:
+        return self.name
 
     def person_schema(self, request: Any = None) -> dict[str, Any]:
         """A schema.org Person with the license (and certifications) as ``hasCredential``."""

@@ -4,13 +4,14 @@ from .pages import ContactPage, HomePage, PracticePage, StandardPage
 from .service_pages import ServicePage, ServicePageRelated, ServicesIndexPage
 from .settings import PracticeSettings
 from .snippets import CallToAction
-from .team_pages import LICENSE_TYPES, TeamIndexPage, TherapistPage
+from .team_pages import LICENSE_TYPES, LicensedPerson, TeamIndexPage, TherapistPage
 
 __all__ = [
     "LICENSE_TYPES",
     "CallToAction",
     "ContactPage",
     "HomePage",
+    "LicensedPerson",
     "PracticePage",
     "PracticeSettings",
     "ServicePage",

@@ -67,6 +67,34 @@ def child_cards(page: Page, model: type[Page]) -> list[dict[str, Any]]:
     ]
 
 
+class LicensedPerson:
+    """How a clinician's name and license read, shared by the Author snippet and TherapistPage
+    (each gives `person_name`, `honorific`, `credentials` and the license fields)."""
+
+    person_name: str
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.person_name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """'Dr. Maya Ortega, LMFT, CSAT': how the name reads in bylines."""
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+    @property
+    def license_title(self) -> str:
+        return dict(LICENSE_TYPES).get(self.license_type, "")
+
+    @property
+    def license_display(self) -> str:
+        """'Licensed Marriage and Family Therapist, CA license LMFT 44618'."""
+        if not self.license_number:
+            return ""
+        where = f"{self.license_state} license" if self.license_state else "License"
+        return ", ".join(p for p in (self.license_title, f"{where} {self.license_number}") if p)
+
+
 class TeamIndexPage(PracticePage):
     """'Our team': every clinician's card, linking to their profile."""
 
@@ -111,7 +139,7 @@ class TeamIndexPage(PracticePage):
         return context
 
 
-class TherapistPage(PracticePage):
+class TherapistPage(LicensedPerson, PracticePage):
     """A clinician's profile: who they are, their license (verifiable), what and whom they treat."""
 
     photo = models.ForeignKey(
@@ -241,24 +269,8 @@ class TherapistPage(PracticePage):
     subpage_types: list[str] = []
 
     @property
-    def full_name(self) -> str:
-        return " ".join(part for part in (self.honorific, self.title) if part)
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
-
-    @property
-    def license_title(self) -> str:
-        return dict(LICENSE_TYPES).get(self.license_type, "")
-
-    @property
-    def license_display(self) -> str:
-        """'Licensed Marriage and Family Therapist, CA license LMFT 44618'."""
-        if not self.license_number:
-            return ""
-        where = f"{self.license_state} license" if self.license_state else "License"
-        return ", ".join(p for p in (self.license_title, f"{where} {self.license_number}") if p)
+    def person_name(self) -> str:
+        return self.title
 
     def specialty_list(self) -> list[str]:
         return lines(self.specialties)
