@@ -2,12 +2,15 @@
 
 Real processes: a private redis-server as the cache (the machine's Redis stays the broker) and
 gunicorn serving the demo content. Every public page, the API, the form page and the thanks page
-answer 200 while the cache is down, a frozen cache costs little (p99 under 250 ms), and the cache
-is used again once it answers, without restarting anything.
+answer 200 while the cache is down, a frozen cache costs each server process one timeout and no
+request after it (compared with a stopped cache on the same server and machine, not with a fixed
+figure: under load every uncached page is slower, outage or not), and the cache is used again once
+it answers, without restarting anything.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from http.client import HTTPConnection
 
@@ -66,37 +69,74 @@ def public_paths(transactional_db) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("outage", ["stopped", "frozen"])
-def test_every_public_page_answers_while_the_cache_is_down(
-    redis_server, start_web, public_paths, fault_report, outage
+def outage_round(web, paths: list[str]) -> dict[str, list[float]]:
+    """ROUNDS passes over every path; each path's statuses and times."""
+    answers: dict[str, list[tuple[int, float]]] = {path: [] for path in paths}
+    for _ in range(ROUNDS):
+        for path in paths:
+            answers[path].append(get(web.url, path))
+    return answers
+
+
+def wait_for_hits(web) -> None:
+    """Back in service without a restart: a background probe finds the cache answering again."""
+    wait_for(lambda: fetch(web.url, "/api/v2/practice/")[2] == "hit", timeout=30, what="cache hits")
+
+
+def test_every_public_page_answers_while_the_cache_is_stopped_or_frozen(
+    redis_server, start_web, public_paths, fault_report
 ):
+    """Stopped, then frozen, against one server. A stopped Redis refuses at once; a frozen one
+    accepts and never answers, so each server process pays one socket timeout (100 ms) and then
+    skips Redis like a stopped one. So per path, serving with the cache frozen takes no longer
+    than with it stopped (median of the rounds; a timeout on every request would add 100 ms),
+    whatever the machine's load, and no request waits on Redis twice over."""
     web = start_web(CACHE_URL=redis_server.url)
     for path in public_paths:  # warm: served and stored in the cache while it is up
         assert get(web.url, path)[0] == 200, path
-    if outage == "stopped":
-        redis_server.stop()
-    else:
-        redis_server.freeze()
-    try:
-        answers = [(path, *get(web.url, path)) for _ in range(ROUNDS) for path in public_paths]
-    finally:
-        if outage == "frozen":
-            redis_server.thaw()
-        else:
-            redis_server.start()
-    # Back in service without a restart: a background probe finds the cache answering again.
-    wait_for(lambda: fetch(web.url, "/api/v2/practice/")[2] == "hit", timeout=30, what="cache hits")
 
-    failures = [(path, status) for path, status, _ in answers if status != 200]
-    times = sorted(seconds for _, _, seconds in answers)
-    p99 = times[int(len(times) * 0.99) - 1]
+    redis_server.stop()
+    try:
+        stopped = outage_round(web, public_paths)
+    finally:
+        redis_server.start()
+    wait_for_hits(web)
+
+    for path in public_paths:  # stored again in the new (empty) Redis
+        assert get(web.url, path)[0] == 200, path
+    redis_server.freeze()
+    try:
+        frozen = outage_round(web, public_paths)
+    finally:
+        redis_server.thaw()
+    wait_for_hits(web)
+
+    def failures(answers):
+        return [(path, status) for path, seen in answers.items() for status, _ in seen if status != 200]
+
+    def median(seen) -> float:
+        return statistics.median(seconds for _, seconds in seen)
+
+    slower = {
+        path: round((median(frozen[path]) - median(stopped[path])) * 1000, 1)
+        for path in public_paths
+    }
+    all_frozen = sorted(seconds for seen in frozen.values() for _, seconds in seen)
+    all_stopped = sorted(seconds for seen in stopped.values() for _, seconds in seen)
     fault_report(
-        cache=outage,
-        requests=len(answers),
-        non_200=len(failures),
-        p50_ms=round(times[len(times) // 2] * 1000, 1),
-        p99_ms=round(p99 * 1000, 1),
-        slowest_ms=round(times[-1] * 1000, 1),
+        requests=len(all_frozen) + len(all_stopped),
+        non_200=len(failures(stopped)) + len(failures(frozen)),
+        p50_ms_stopped=round(all_stopped[len(all_stopped) // 2] * 1000, 1),
+        p50_ms_frozen=round(all_frozen[len(all_frozen) // 2] * 1000, 1),
+        slowest_ms_stopped=round(all_stopped[-1] * 1000, 1),
+        slowest_ms_frozen=[round(seconds * 1000, 1) for seconds in all_frozen[-web.workers - 1 :]],
+        most_slower_path_ms=max(slower.values()),
     )
-    assert failures == []
-    assert p99 < 0.25, f"p99 {p99 * 1000:.0f} ms with the cache {outage}"
+    assert failures(stopped) == []
+    assert failures(frozen) == []
+    # A path that paid the timeout on most requests would be ~100 ms slower.
+    assert {path: ms for path, ms in slower.items() if ms >= 60} == {}
+    # Beyond one timeout per process (the request in flight when Redis froze), no request waited
+    # on Redis: with a 100 ms socket timeout, one that waited on every cache read would take
+    # several timeouts on top of its page.
+    assert all_frozen[-web.workers - 1] < all_stopped[-1] + 0.1, (all_frozen[-5:], all_stopped[-5:])
