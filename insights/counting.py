@@ -162,7 +162,9 @@ def referrer_kind(request: HttpRequest, own_host: str) -> tuple[str, str]:
     return OTHER, ""
 
 
+@lru_cache(maxsize=4096)
 def view_field(host: str, path: str, kind: str, utm: str) -> str:
+    """Cached: the same pages are counted again and again (a bounded cache of short strings)."""
     return json.dumps([VIEW, host[:255], path[:PATH_MAX], kind, utm], ensure_ascii=False)
 
 
@@ -303,4 +305,4 @@ def count_request(request: HttpRequest) -> None:
 
 
 def counting_enabled() -> bool:
-    return bool(getattr(settings, "INSIGHTS_COUNTING", True))
+    return settings.INSIGHTS_COUNTING

@@ -29,6 +29,9 @@ class PageViewCounterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        # Cheapest checks first: this runs on every response, cache hits included (measured in
+        # docs/benchmarks.md, "page-view counting on and off").
+        meta = request.META
         if (
             request.method == "GET"
             and (
@@ -37,14 +40,15 @@ class PageViewCounterMiddleware:
                 or (
                     response.status_code == 200
                     and not response.streaming
-                    and response.get("Content-Type", "").startswith("text/html")
+                    and response.headers.get("Content-Type", "").startswith("text/html")
                 )
             )
-            and not request.path.startswith(self.skip)
-            and self.session_cookie not in request.COOKIES
-            and not getattr(request, "is_preview", False)
-            and not request.META.get("HTTP_SEC_PURPOSE", request.META.get("HTTP_PURPOSE"))
             and counting.counting_enabled()
+            and not request.path.startswith(self.skip)
+            # No cookie header, no session: the cookies are parsed only when there are some.
+            and not ("HTTP_COOKIE" in meta and self.session_cookie in request.COOKIES)
+            and not getattr(request, "is_preview", False)
+            and not meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE"))
             and counting.countable_visitor(request)
         ):
             counting.count_request(request)

@@ -55,13 +55,23 @@ def run(url: str, form_factor: str, categories: tuple[str, ...]) -> dict:
         ]
         if form_factor == "desktop":
             command.append("--preset=desktop")
-        subprocess.run(
-            command,
-            check=True,
-            capture_output=True,
-            timeout=180,
-            env={**os.environ, "CHROME_PATH": CHROME_PATH, "TMPDIR": scratch},
-        )
+        for attempt in (1, 2):
+            # One retry: Chromium failing to start or to connect now and then made the whole
+            # table fail (a bench run at 00:55 on 2026-12-01; the same page passed on its own).
+            done = subprocess.run(
+                command,
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                env={**os.environ, "CHROME_PATH": CHROME_PATH, "TMPDIR": scratch},
+            )
+            if done.returncode == 0:
+                break
+            if attempt == 2:
+                raise RuntimeError(
+                    f"lighthouse failed twice on {url} ({form_factor}): {done.stderr[-800:]}"
+                )
         result = json.loads(report.read_text())
     scores, failing = {}, []
     for category in result["categories"].values():

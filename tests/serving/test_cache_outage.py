@@ -112,7 +112,7 @@ def test_every_public_page_answers_while_the_cache_is_stopped_or_frozen(
     wait_for_hits(web)
 
     def failures(answers):
-        return [(path, status) for path, seen in answers.items() for status, _ in seen if status != 200]
+        return [(path, code) for path, seen in answers.items() for code, _ in seen if code != 200]
 
     def median(seen) -> float:
         return statistics.median(seconds for _, seconds in seen)
