@@ -81,6 +81,20 @@ class ImageChooserBlock(BulkChooserMixin, WagtailImageChooserBlock):
 class PageChooserBlock(BulkChooserMixin, blocks.PageChooserBlock):
     """A page chooser that gives API consumers id, title and URL, not a bare id."""
 
+    def get_queryset(self):
+        # The cards of chosen pages show their image (a service's, a therapist's photo): loaded
+        # in the same query and kept with the page, instead of one query per card per request.
+        from wagtail.images.models import AbstractImage
+
+        images = [
+            field.name
+            for field in self.model_class._meta.get_fields()
+            if field.many_to_one
+            and field.concrete
+            and issubclass(field.related_model, AbstractImage)
+        ]
+        return self.model_class.objects.select_related(*images)
+
     def get_api_representation(self, value, context=None):
         return page_representation(value.specific_deferred if value else None)
 

@@ -235,3 +235,45 @@ def test_an_editor_changes_fees_and_hours_once_and_every_page_shows_them(client,
     graph = extract_json_ld(html_of(client, "/"))[0]["@graph"]
     business = next(node for node in graph if node["@type"] == "MedicalBusiness")
     assert business["openingHoursSpecification"][0]["dayOfWeek"] == "https://schema.org/Saturday"
+
+
+def test_home_page_queries_do_not_grow_with_service_and_therapist_cards(client, demo, settings):
+    """Each card shows its page's image (a service's picture, a therapist's photo): loaded with the
+    chosen pages, not one query per card (it was: 6 queries for the demo's 5 cards)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from home.models import HomePage, ServicePage, TherapistPage
+
+    settings.CONTENT_CACHE = False  # every request renders the page
+
+    def queries() -> int:
+        client.get("/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    home = HomePage.objects.get()
+    before = queries()
+    body = home.body
+    for block in body:
+        if block.block_type in ("services", "team"):
+            model = ServicePage if block.block_type == "services" else TherapistPage
+            chosen = block.value["services" if block.block_type == "services" else "therapists"]
+            source = chosen[0]
+            assert (source.image if model is ServicePage else source.photo) is not None
+            for number in range(3):
+                copy = source.copy(
+                    update_attrs={
+                        "slug": f"{source.slug}-{number}",
+                        "title": f"{source.title} {number}",
+                    },
+                    keep_live=True,
+                    log_action=None,
+                )
+                chosen.append(model.objects.get(pk=copy.pk))
+    home.body = body
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert html.count('class="card therapist-card"') >= 4
+    assert queries() == before
