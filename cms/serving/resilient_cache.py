@@ -13,6 +13,7 @@ failed count means) but fail at once while Redis is skipped.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -66,6 +67,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = KeptRedisClient
         self._location = server if isinstance(server, str) else ",".join(server)
+        self._quick = threading.local()
 
     # Circuit -----------------------------------------------------------------------------------
 
@@ -119,6 +121,45 @@ class ResilientRedisCache(RedisCache):
         except Exception as exc:
             self._failed(operation, exc)
             return fallback
+
+    # The one read every request makes ------------------------------------------------------------
+
+    def get_quick(self, key: str, default: Any = None) -> Any:
+        """`get(key, default)` over a connection this thread keeps to itself (made by the read
+        pool's connection class and settings: the same server, database, password and TLS).
+
+        The content version is read on every request, cache hits included, where the client's
+        machinery (pool checkout, retry wrapper, response callbacks, the key checks) cost about
+        as much CPU as the round trip itself. Same failure handling as `get`: skipped while the
+        cache is down, a failure is a miss and opens the breaker."""
+        if not self.available():
+            return default
+        local = self._quick
+        connection = getattr(local, "connection", None)
+        if connection is None or local.pid != os.getpid():
+            pool = self._cache._get_connection_pool(False)
+            connection = pool.connection_class(**pool.connection_kwargs)
+            local.connection, local.pid = connection, os.getpid()
+            local.keys = {}
+        made = local.keys.get(key)
+        if made is None:
+            made = local.keys[key] = self.make_and_validate_key(key)
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        for attempt in (1, 2):
+            try:
+                connection.send_command("GET", made)
+                value = connection.read_response()
+                break
+            except Exception as exc:
+                connection.disconnect()
+                # A connection Redis closed (a restart, an idle timeout) is made again once, as
+                # the client's own retry does; a timeout (a frozen Redis) is not waited twice.
+                if attempt == 1 and isinstance(exc, RedisConnectionError):
+                    continue
+                self._failed("get", exc)
+                return default
+        return default if value is None else self._cache._serializer.loads(value)
 
     # Reads are misses, writes are dropped --------------------------------------------------------
 

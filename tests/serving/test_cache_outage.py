@@ -140,3 +140,19 @@ def test_every_public_page_answers_while_the_cache_is_stopped_or_frozen(
     # on Redis: with a 100 ms socket timeout, one that waited on every cache read would take
     # several timeouts on top of its page.
     assert all_frozen[-web.workers - 1] < all_stopped[-1] + 0.1, (all_frozen[-5:], all_stopped[-5:])
+
+
+def test_a_cache_restarted_between_requests_is_used_at_once(redis_server, start_web):
+    """Each process keeps a connection for the version it reads on every request; a Redis that
+    restarted (or closed an idle connection) since the last request costs a reconnection, not
+    the breaker's pause: the next two requests store a response and hit it."""
+    ensure_tree_roots()
+    call_command("load_demo_content", verbosity=0)
+    web = start_web(CACHE_URL=redis_server.url)
+    wait_for(lambda: fetch(web.url, "/api/v2/practice/")[2] == "hit", timeout=30, what="hits")
+    redis_server.stop()
+    redis_server.start()  # empty, and every kept connection is closed
+    # Each of the server's processes meets the closed connection in turn.
+    answers = [fetch(web.url, "/api/v2/practice/")[2] for _ in range(2 * web.workers + 2)]
+    assert answers[-1] == "hit", answers
+    assert "" not in answers, answers  # no answer without the cache (the breaker open)
