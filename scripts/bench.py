@@ -576,12 +576,20 @@ def print_summary(runs: list[dict[str, dict[str, dict]]]) -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for mode in ("cache hit", "uncached"):
         for label in COUNTED:
+            rows = []
             for i, results in enumerate(runs, 1):
                 sides = results["counting"][mode][label]
-                on_rps, off_rps = (statistics.mean(f["rps"] for f in sides[k]) for k in SIDES)
-                on_cpu, off_cpu = (statistics.mean(f["cpu"] for f in sides[k]) for k in SIDES)
+                rows.append((str(i), *(statistics.mean(f["rps"] for f in sides[k]) for k in SIDES)))
+                rows[-1] += tuple(statistics.mean(f["cpu"] for f in sides[k]) for k in SIDES)
+            if len(runs) > 1:
+                # Servers of identical settings differ by a few percent: the mean over the runs
+                # (2 x runs servers a side) is the figure; single runs show the spread.
+                rows.append(
+                    ("all", *(statistics.mean(row[k] for row in rows) for k in (1, 2, 3, 4)))
+                )
+            for run, on_rps, off_rps, on_cpu, off_cpu in rows:
                 print(
-                    f"| {mode} | {label} | {i} | {on_rps:.0f} | {off_rps:.0f}"
+                    f"| {mode} | {label} | {run} | {on_rps:.0f} | {off_rps:.0f}"
                     f" | {(on_rps / off_rps - 1) * 100:+.1f}% | {on_cpu:.2f}"
                     f" | {off_cpu:.2f} | {(on_cpu / off_cpu - 1) * 100:+.1f}% |"
                 )

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from rest_framework.response import Response
@@ -146,6 +147,10 @@ def _with_id(compiled: _Compiled, pk: int) -> QuerySet:
     are what the queryset's iterable reads) answers `as_sql` with the kept SQL and this id."""
     params = tuple(pk if value == _ANY_ID else value for value in compiled.params)
     compiler = copy.copy(compiled.compiler)
+    # The kept compiler holds the connection of the thread that built it; a threaded server
+    # (gunicorn's gthread workers, the test live server) runs this in another thread, where
+    # Django refuses another thread's connection (a 500 found by the API fuzz test).
+    compiler.connection = connections[compiler.using]
     compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
     queryset = compiled.queryset._chain()
     queryset.query.get_compiler = lambda *args, **kwargs: compiler

@@ -179,3 +179,35 @@ def test_serializers_kept_per_process_still_follow_each_requests_fields(client, 
         (summary,) = client.get(f"{listing}&fields=_,summary,tags").json()["items"]
         assert set(summary) == {"id", "type", "summary", "tags"}
         assert summary["tags"] == ["trust"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_detail_query_kept_by_one_thread_serves_another(settings):
+    """The detail query is compiled once and kept; a threaded server (gthread workers, the
+    development server, the test live server) runs the next request in another thread, whose
+    database connection is not the one the query was compiled with (it was a 500: "DatabaseWrapper
+    objects created in a thread can only be used in that same thread", found by the API fuzz)."""
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    from tests.api.factories import make_shared, make_site
+
+    settings.CONTENT_CACHE = False
+    _home, index = make_site()
+    article = make_article(index, shared=make_shared(index), title="Kept")
+    statuses: list[int] = []
+
+    def fetch() -> None:
+        try:
+            response = Client(raise_request_exception=False).get(f"/api/v2/pages/{article.pk}/")
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    for _ in range(2):  # the first thread compiles and keeps the query, the second reuses it
+        thread = threading.Thread(target=fetch)
+        thread.start()
+        thread.join()
+    assert statuses == [200, 200]
