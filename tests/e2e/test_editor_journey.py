@@ -22,10 +22,10 @@ def editor(transactional_db):
 
 
 @pytest.mark.parametrize("kind", ["blog/blogpage", "home/standardpage", "home/contactpage"])
-def test_a_new_page_autosaves_without_a_validation_banner(page, live_server, editor, kind):
+def test_a_new_page_autosaves_without_a_validation_banner(page, editor, settled_server, kind):
     """A brand-new page shows no "Autosave is paused / There are validation errors" banner, before
     any edit and after the title is typed (the article's empty author row used to fail it)."""
-    base = live_server.url
+    base = settled_server.url
     page.set_viewport_size({"width": 1400, "height": 1000})
     admin_login(page, base, editor["username"], STAFF_PASSWORD)
     saves = []

@@ -45,8 +45,8 @@ def status(port: int, path: str) -> int:
 
 
 def schedule_article(page, base: str, index_id: int) -> float:
-    """Write an article and schedule it to go live a minute from now, as an editor does; returns
-    the go-live moment (epoch seconds)."""
+    """Write an article and schedule it to go live one to two minutes from now (a whole minute),
+    as an editor does; returns the go-live moment (epoch seconds)."""
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{base}/admin/pages/add/blog/blogpage/{index_id}/")
     page.fill("#id_title", TITLE)
@@ -59,7 +59,10 @@ def schedule_article(page, base: str, index_id: int) -> float:
     page.locator("#id_article_authors-0-author-chooser .unchosen button").click()
     page.locator("[role=dialog] a[data-chooser-modal-choice]").first.click()
     page.locator("#id_article_authors-0-author-chooser:not(.blank)").wait_for()
-    go_live = timezone.now() + AHEAD
+    # The admin's date-time field keeps whole minutes: a time typed with seconds loses them, so
+    # "a minute from now" at hh:mm:59 went live one second later, before the page was published
+    # (CI, 2026-12-01). A whole minute at least AHEAD from now instead.
+    go_live = (timezone.now() + AHEAD + timedelta(minutes=1)).replace(second=0, microsecond=0)
     local = go_live.astimezone(ZoneInfo(settings.TIME_ZONE))
     page.locator("[data-side-panel-toggle='status']").click()
     page.get_by_role("button", name="Set schedule").click()
@@ -74,7 +77,7 @@ def schedule_article(page, base: str, index_id: int) -> float:
 
 def assert_goes_live(port: int, path: str, go_live: float) -> None:
     assert status(port, path) == 404, "the article was live before its time"
-    wait_for(lambda: status(port, path) == 200, timeout=150, interval=1, what="the article live")
+    wait_for(lambda: status(port, path) == 200, timeout=200, interval=1, what="the article live")
     assert time.time() - go_live < 60, "live more than a minute after its go-live time"
 
 

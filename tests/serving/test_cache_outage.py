@@ -78,6 +78,20 @@ def outage_round(web, paths: list[str]) -> dict[str, list[float]]:
     return answers
 
 
+def served_through(web, paths: list[str], begin, end) -> dict[str, list[float]]:
+    """Every path served and stored while the cache is up, then ROUNDS passes over them between
+    `begin()` and `end()` of an outage; back in service (hits) before returning."""
+    for path in paths:
+        assert get(web.url, path)[0] == 200, path
+    begin()
+    try:
+        answers = outage_round(web, paths)
+    finally:
+        end()
+    wait_for_hits(web)
+    return answers
+
+
 def wait_for_hits(web) -> None:
     """Back in service without a restart: a background probe finds the cache answering again."""
     wait_for(lambda: fetch(web.url, "/api/v2/practice/")[2] == "hit", timeout=30, what="cache hits")
@@ -92,24 +106,8 @@ def test_every_public_page_answers_while_the_cache_is_stopped_or_frozen(
     than with it stopped (median of the rounds; a timeout on every request would add 100 ms),
     whatever the machine's load, and no request waits on Redis twice over."""
     web = start_web(CACHE_URL=redis_server.url)
-    for path in public_paths:  # warm: served and stored in the cache while it is up
-        assert get(web.url, path)[0] == 200, path
-
-    redis_server.stop()
-    try:
-        stopped = outage_round(web, public_paths)
-    finally:
-        redis_server.start()
-    wait_for_hits(web)
-
-    for path in public_paths:  # stored again in the new (empty) Redis
-        assert get(web.url, path)[0] == 200, path
-    redis_server.freeze()
-    try:
-        frozen = outage_round(web, public_paths)
-    finally:
-        redis_server.thaw()
-    wait_for_hits(web)
+    stopped = served_through(web, public_paths, redis_server.stop, redis_server.start)
+    frozen = served_through(web, public_paths, redis_server.freeze, redis_server.thaw)
 
     def failures(answers):
         return [(path, code) for path, seen in answers.items() for code, _ in seen if code != 200]
