@@ -14,6 +14,7 @@ because the new version makes that entry a miss.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from django.http import (
     HttpRequest,
@@ -22,6 +23,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.http.request import split_domain_port
+from wagtail.contrib.redirects.middleware import RedirectMiddleware, get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
 from cms.serving.refdata import memoized
@@ -60,9 +62,18 @@ def query_redirect(request: HttpRequest) -> HttpResponse | None:
     redirect = (mine or [r for r in found if r.site is None] or [None])[0]
     if redirect is None and len(found) == 1 and found[0].site and found[0].site.is_default_site:
         redirect = found[0]
+    return redirect_response(redirect, request)
+
+
+def redirect_response(redirect: Redirect | None, request: HttpRequest) -> HttpResponse | None:
+    """The redirect's answer, or None when it has no link or leads to a page visitors cannot see
+    (a draft, or a private post an import kept unpublished): its address is not revealed, and
+    the redirect answers once the page is published."""
     if redirect is None:
         return None
     if redirect.redirect_page is not None:
+        if not redirect.redirect_page.live:
+            return None
         link = redirect.redirect_page.get_url(request)
     else:
         link = redirect.redirect_link
@@ -72,6 +83,20 @@ def query_redirect(request: HttpRequest) -> HttpResponse | None:
         HttpResponsePermanentRedirect if redirect.is_permanent else HttpResponseRedirect
     )
     return response_class(link)
+
+
+class VisibleRedirectMiddleware(RedirectMiddleware):
+    """Wagtail's redirects for a 404 (same lookup: the path with its query string, then
+    without), except that a redirect to a page that is not live leaves the 404 as it is."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code != 404:
+            return response
+        path = Redirect.normalise_path(request.get_full_path(), decode_unicode=False)
+        redirect = get_redirect(request, path)
+        if redirect is None and path != (bare := urlparse(path).path):
+            redirect = get_redirect(request, bare)
+        return redirect_response(redirect, request) or response
 
 
 class QueryStringRedirectMiddleware:

@@ -203,7 +203,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.PasswordResetThrottleMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects for 404s, never to a page visitors cannot see (cms/serving/redirects).
+    "cms.serving.redirects.VisibleRedirectMiddleware",
     # Last, as django-axes requires: answers a locked-out sign-in with its page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -142,6 +142,34 @@ def test_protected_and_private_posts_stay_unpublished_missing_status_is_a_draft(
     assert "  warning No Status: the item has no status: imported as a draft" in report
 
 
+def test_old_links_of_an_unpublished_post_do_not_reveal_it_until_it_is_published(
+    tmp_path, blog_index, client
+):
+    """A private post is imported unpublished: its old links (`/?p=ID` and the permalink) must
+    not answer with a redirect that names its address, and do once an editor publishes it."""
+    run(
+        wxr(
+            tmp_path,
+            item(42, "Private Notes", "<p>Mine.</p>", status="private"),
+            item(44, "Open Post", "<p>Hello.</p>"),
+        ),
+        "--parent",
+        "/blog/",
+        "--publish",
+    )
+    assert client.get("/?p=44")["Location"] == "/blog/open-post/"
+    assert client.get("/open-post/")["Location"] == "/blog/open-post/"
+    by_id, permalink = client.get("/?p=42"), client.get("/private-notes/")
+    assert by_id.status_code == 200  # the home page, as for any unknown id
+    assert permalink.status_code == 404
+    assert "private-notes" not in by_id.get("Location", "") + permalink.get("Location", "")
+
+    BlogPage.objects.get(title="Private Notes").save_revision().publish()
+    assert client.get("/?p=42").status_code == 301
+    assert client.get("/?p=42")["Location"] == "/blog/private-notes/"
+    assert client.get("/private-notes/")["Location"] == "/blog/private-notes/"
+
+
 def test_a_post_made_private_later_is_unpublished_on_the_next_run(tmp_path, blog_index):
     run(wxr(tmp_path, item(45, "Was Public", "<p>Text.</p>")), "--parent", "/blog/", "--publish")
     assert BlogPage.objects.get().live
