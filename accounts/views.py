@@ -113,6 +113,10 @@ def manage(request: HttpRequest) -> HttpResponse:
     if user_has_device(request.user) and not request.user.is_verified():
         return _to("verify", request.path)
     if request.method == "POST" and request.POST.get("action") == "new-codes":
+        if not request.user.is_verified():
+            # No app yet (a verified session has one): recovery codes come with enrolment. Made
+            # here, they would never be shown and the account would be asked for them ever after.
+            return _to("setup", request.path)
         request.session[RECOVERY_SESSION_KEY] = services.new_recovery_codes(request.user)
         return redirect("accounts_two_factor:recovery")
     return render(

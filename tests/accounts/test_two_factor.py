@@ -120,6 +120,18 @@ def test_recovery_codes_cannot_be_made_before_the_second_factor(client):
     assert "<code>" not in client.get("/admin/two-factor/recovery-codes/").content.decode()
 
 
+@pytest.mark.parametrize("group", ["Lead managers", "Editors"])
+def test_recovery_codes_cannot_be_made_before_there_is_an_app(client, group):
+    """With the password alone and no app, asking for recovery codes must not lock the account
+    out of enrolment (codes never shown, then asked for at every sign-in)."""
+    make_staff("someone", group)
+    password_sign_in(client, "someone")
+    response = client.post("/admin/two-factor/", {"action": "new-codes"})
+    assert response["Location"].startswith("/admin/two-factor/setup/")
+    assert enrol(client)  # enrolment still works and gives its codes
+    assert client.get("/admin/").status_code == 200
+
+
 def test_an_editor_needs_no_second_factor_unless_required_for_everyone(client, settings):
     make_staff("ed", "Editors")
     password_sign_in(client, "ed")
