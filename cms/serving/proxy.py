@@ -5,11 +5,16 @@ throttle). `ProxyHeadersMiddleware` notes in the cache whether requests arrive w
 X-Forwarded-For; `check_proxy_count` (`manage.py check --deploy`) warns when what was seen
 contradicts TRUSTED_PROXY_COUNT: a proxy nobody declared (every visitor shares the proxy's
 address) or a declared proxy that is not there (a forged header picks the address).
+
+With no proxy declared, a header on some requests is not enough: anyone can send one to a
+directly reachable app, and the warning's advice (trust a proxy) would then let every client pick
+its address. It warns only when requests came forwarded and none came without the header.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,8 +25,12 @@ logger = logging.getLogger(__name__)
 
 SEEN_FORWARDED_KEY = "proxy:seen:forwarded"
 SEEN_DIRECT_KEY = "proxy:seen:direct"
+SEEN_BARE_KEY = "proxy:seen:bare"  # a request with no X-Forwarded-For at all
 # How long a sighting counts, in seconds: a week of traffic says what the deployment looks like.
 SEEN_TIMEOUT = 7 * 24 * 3600
+# A process writes each sighting at most this often (a direct request is most requests).
+RECORD_EVERY = 3600.0
+_recorded: dict[str, float] = {}
 
 
 def _forwarded_chain(request: HttpRequest) -> list[str]:
@@ -49,17 +58,25 @@ def client_ip(request: HttpRequest) -> str:
 def record_proxy_headers(request: HttpRequest) -> None:
     """Note whether this request came through a proxy chain as long as TRUSTED_PROXY_COUNT says.
 
-    Only what contradicts the setting is written (a sighting is a cache `add`, so at most one
-    write per key and week): a forwarded request when no proxy is trusted, or a request with a
-    shorter chain than the trusted proxies would have added. Never raises.
+    Written: with no proxy trusted, whether a request came with the header or without it; with
+    proxies trusted, a request with a shorter chain than they would have added. A sighting is a
+    cache `add` (one write per key and week), made by a process at most once an hour. Never
+    raises.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
     chain = len(_forwarded_chain(request))
+    if proxies <= 0:
+        key = SEEN_FORWARDED_KEY if chain else SEEN_BARE_KEY
+    elif chain < proxies:
+        key = SEEN_DIRECT_KEY
+    else:
+        return
+    now = time.monotonic()
+    if now - _recorded.get(key, -RECORD_EVERY) < RECORD_EVERY:
+        return
     try:
-        if proxies <= 0 and chain:
-            cache.add(SEEN_FORWARDED_KEY, True, timeout=SEEN_TIMEOUT)
-        elif proxies > 0 and chain < proxies:
-            cache.add(SEEN_DIRECT_KEY, True, timeout=SEEN_TIMEOUT)
+        cache.add(key, True, timeout=SEEN_TIMEOUT)
+        _recorded[key] = now
     except Exception as exc:
         logger.warning("Proxy header sighting not recorded (%s).", exc.__class__.__name__)
 
@@ -83,9 +100,10 @@ def check_proxy_count(app_configs=None, **kwargs) -> list[Warning]:
     try:
         forwarded = cache.get(SEEN_FORWARDED_KEY)
         direct = cache.get(SEEN_DIRECT_KEY)
+        bare = cache.get(SEEN_BARE_KEY)
     except Exception:
         return []
-    if proxies <= 0 and forwarded:
+    if proxies <= 0 and forwarded and not bare:
         return [
             Warning(
                 "TRUSTED_PROXY_COUNT is 0 but requests arrived with X-Forwarded-For: the app "

@@ -61,3 +61,23 @@ def test_deploy_check_passes_as_documented_and_fails_when_requests_contradict_it
     failed = deploy_check(**cache, TRUSTED_PROXY_COUNT=declared)
     assert failed.returncode != 0
     assert warning in failed.stderr + failed.stdout
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_forged_header_on_a_direct_deployment_does_not_fail_the_check(redis_server, start_web):
+    """Set to 0 and reached directly: one request carrying X-Forwarded-For (anyone can send one)
+    must not make the check advise trusting a proxy, which would let every client pick its
+    address."""
+    cache = {"REDIS_URL": redis_server.url, "CACHE_URL": redis_server.url}
+    web = start_web(CACHE_URL=redis_server.url, TRUSTED_PROXY_COUNT="0")
+    for forged in (None, "203.0.113.5"):
+        request = urllib.request.Request(f"{web.url}/robots.txt")
+        if forged:
+            request.add_header("X-Forwarded-For", forged)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+
+    result = deploy_check(**cache, TRUSTED_PROXY_COUNT="0")
+    assert result.returncode == 0, result.stderr + result.stdout
