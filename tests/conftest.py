@@ -174,6 +174,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def client():
+    """Django's test client, checking every `/api/v2/` answer against the OpenAPI document
+    (tests/openapi_check.py), in every test that uses it."""
+    from tests.openapi_check import ValidatingClient
+
+    return ValidatingClient()
+
+
+@pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's superuser client, signed in with the second factor passed (a superuser
     must use two-factor sign-in), through the one helper in tests/staff.py."""
