@@ -175,6 +175,16 @@ def test_api_describes_profiles_services_and_practice_basics(client, demo):
 
 
 def test_an_editor_changes_fees_and_hours_once_and_every_page_shows_them(client, demo):
+    shows_fees = ["/", SERVICE, "/services/", "/contact/"]
+    shows_hours = ["/", "/contact/"]
+    # A visitor has seen every page first: what the content cache keeps must not outlive the edit.
+    for _ in range(2):
+        for path in shows_fees:
+            assert "$180" in html_of(client, path), path
+        for path in shows_hours:
+            assert "Monday" in html_of(client, path), path
+    assert client.get("/")["X-Cache"] == "hit"
+    assert client.get("/api/v2/practice/").json()["price_range"] != "$190-$265"
     editor = get_user_model().objects.create_user("editor", "editor@example.org", "pw")
     editor.groups.add(Group.objects.get(name="Editors"))
     staff.sign_in(client, editor)
@@ -219,8 +229,6 @@ def test_an_editor_changes_fees_and_hours_once_and_every_page_shows_them(client,
     assert response.status_code == 302, response.content.decode()[:3000]
     client.logout()
     assert practice().phone == "(408) 555-0142"
-    shows_fees = ["/", SERVICE, "/services/", "/contact/"]
-    shows_hours = ["/", "/contact/"]
     for path in shows_fees:
         html = html_of(client, path)
         assert "$265" in html and "$190" in html, path
