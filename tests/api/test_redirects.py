@@ -11,9 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _imported(old_url: str, page) -> Redirect:
-    """What the WordPress importer stores for an old URL (query string kept, normalised)."""
+    """What the WordPress importer stores for an old URL (blog/importing/pages.py, add_redirects):
+    the query string kept, normalised, for the site it imports into."""
     return Redirect.objects.create(
-        old_path=Redirect.normalise_path(old_url), redirect_page=page, is_permanent=True
+        old_path=Redirect.normalise_path(old_url),
+        site=page.get_site(),
+        redirect_page=page,
+        is_permanent=True,
     )
 
 
