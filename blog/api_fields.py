@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cms.headless.fields import IMAGE_SCHEMA, SchemaField, nullable
+from cms.headless.fields import IMAGE_SCHEMA, SchemaField, nullable, register_schema
 from cms.headless.representation import snippet_representation
 
 AUTHOR_SCHEMA: dict[str, Any] = {
@@ -168,13 +168,17 @@ TOC_SCHEMA: dict[str, Any] = {
         "The article's headings, for a table of contents; empty when the editor turned the "
         "table of contents off (`show_table_of_contents`)."
     ),
-    "items": {
-        "type": "object",
-        "properties": {
-            "text": {"type": "string"},
-            "anchor": {"type": "string"},
-            "level": {"type": "string", "enum": ["h2", "h3"]},
+    "items": register_schema(
+        "TableOfContentsEntry",
+        {
+            "type": "object",
+            "description": "A heading of the article: its text, its `id` in the page, its level.",
+            "properties": {
+                "text": {"type": "string"},
+                "anchor": {"type": "string"},
+                "level": {"type": "string", "enum": ["h2", "h3"]},
+            },
+            "required": ["text", "anchor", "level"],
         },
-        "required": ["text", "anchor", "level"],
-    },
+    ),
 }

@@ -21,6 +21,7 @@ from cms.headless.openapi import (
 )
 from cms.headless.representation import image_representation
 from cms.headless.viewsets import PublicAPIMixin, SnippetAPIViewSet
+from home.api_fields import BUTTON_SCHEMA
 from home.blocks import (
     WEEKDAYS,
     CallToActionBlock,
@@ -41,11 +42,7 @@ CTA_SCHEMA: JSON = {
         "text": {"type": "string"},
         "action": {"type": "string", "enum": ["call", "booking", "page", "form"]},
         "page": nullable(PAGE_LINK_SCHEMA),
-        "button": {
-            "type": "object",
-            "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
-            "required": ["href", "label"],
-        },
+        "button": BUTTON_SCHEMA,
         "emphasis": {"type": "string", "enum": ["strong", "standard", "quiet"]},
     },
     "required": ["id", "heading", "text", "action", "page", "button", "emphasis"],
@@ -98,11 +95,7 @@ PRACTICE_SCHEMA: JSON = {
         "privacy_policy_url": {"type": "string"},
         "crisis_notice": {"type": "string"},
         "footer_text": {"type": "string"},
-        "header_cta": {
-            "type": "object",
-            "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
-            "required": ["href", "label"],
-        },
+        "header_cta": BUTTON_SCHEMA,
         "profiles": {"type": "array", "description": "The practice's profiles elsewhere."},
         "share_image": nullable(IMAGE_SCHEMA),
         "logo": nullable(IMAGE_SCHEMA),
@@ -119,10 +112,8 @@ PRACTICE_SCHEMA: JSON = {
         "map_image": nullable(IMAGE_SCHEMA),
         "opening_hours": {"type": "array", "description": "Days with opening and closing time."},
         "booking_cta": {
-            "type": "object",
+            "$ref": "#/components/schemas/Button",
             "description": "The booking button: the booking page, else the consultation form.",
-            "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
-            "required": ["href", "label"],
         },
     },
     "required": ["name", "phone", "phone_href", "email", "address", "crisis_notice"],

@@ -181,7 +181,12 @@ def lead_intake_operation(schemas: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for name, field in _API_FIELDS.items():
         if field.kind is Kind.CONSENT:
-            schema: dict[str, Any] = {"type": "boolean", "description": "Must be true."}
+            # `false` is refused (400), as a box left unticked: the request cannot be stored.
+            schema: dict[str, Any] = {
+                "type": "boolean",
+                "const": True,
+                "description": "Must be true: the person agrees to the consent text.",
+            }
         elif field.kind is Kind.PAGE:
             schema = {"type": ["integer", "null"], "description": "The page the request came from."}
         else:
@@ -476,7 +481,10 @@ def consultation_form_operation(schemas: dict[str, Any]) -> dict[str, Any]:
             ),
             "privacy_note": {"type": "string"},
             "submit_label": {"type": "string"},
-            "thank_you": _closed({"heading": {"type": "string"}, "text": {"type": "string"}}),
+            "thank_you": {
+                **_closed({"heading": {"type": "string"}, "text": {"type": "string"}}),
+                "description": "What to show once the request is received.",
+            },
             "recaptcha": _closed(
                 {
                     "enabled": {"type": "boolean"},

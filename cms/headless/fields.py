@@ -15,6 +15,17 @@ from rest_framework import serializers
 
 from cms.headless.representation import IMAGE_RENDITIONS, image_representation, page_representation
 
+#: Shapes used in several places (SEO, a card, a button), by their component name in the OpenAPI
+#: document (``cms.headless.openapi``), which holds each once and `$ref`s every copy.
+SHARED_SCHEMAS: dict[str, dict[str, Any]] = {}
+
+
+def register_schema(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """Name a shape that appears in several places (returns it, to assign where it is declared)."""
+    SHARED_SCHEMAS[name] = schema
+    return schema
+
+
 RENDITION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {

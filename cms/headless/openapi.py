@@ -6,6 +6,11 @@ described from its definition. A block that overrides ``get_api_representation``
 shape registered here (``BLOCK_SCHEMAS``) or carry an ``api_schema`` attribute; building the
 document fails otherwise, so a new block cannot ship undocumented (tests build the document, and
 check every demo response against it).
+
+Shared shapes are written once, in `components`, and referenced: blocks and streams by class name,
+a named stream's items (`HeadingStreamItem`), and the shapes apps name with ``register_schema``
+(`Seo`, `PageCard`, `Button`...). `_share` turns every copy of a component into a `$ref`, so a
+generated client has one type per shape.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from cms.headless.fields import (
     IMAGE_SCHEMA,
     PAGE_LINK_SCHEMA,
     RENDITION_SCHEMA,
+    SHARED_SCHEMAS,
     SchemaField,
     nullable,
 )
@@ -148,27 +154,42 @@ def block_schema(block: blocks.Block) -> JSON:
     raise MissingSchema(f"no API schema for block {type(block).__name__}")
 
 
+def _stream_item_name(stream_block: blocks.StreamBlock, name: str, item: JSON) -> str:
+    """The component name of a stream item: `HeadingStreamItem` for a `heading`, shared by every
+    stream whose `heading` has that shape; `ArticleHeadingStreamItem` for a stream whose
+    `heading` differs from the one named first."""
+    base = "".join(part.capitalize() for part in name.split("_")) + "StreamItem"
+    stream = type(stream_block).__name__
+    for candidate in (base, stream.removesuffix("StreamBlock") + base, stream + base):
+        if NAMED_SCHEMAS.setdefault(candidate, item) == item:
+            return candidate
+    raise MissingSchema(f"no free component name for {stream}'s {name}")
+
+
 def stream_schema(stream_block: blocks.StreamBlock) -> JSON:
-    """A stream: a list of {type, value, id}, one branch per child block."""
+    """A stream: a list of {type, value, id}, one branch per child block. A named stream's
+    branches are components (`HeadingStreamItem`...), shared by the streams that have them."""
+    named = type(stream_block) is not blocks.StreamBlock
     items = []
     for name, child in stream_block.child_blocks.items():
         description = str(getattr(child.meta, "description", "") or child.label or name)
-        items.append(
-            {
-                "type": "object",
-                "title": name,
-                "description": description,
-                "properties": {
-                    "type": {"const": name},
-                    "value": block_schema(child),
-                    "id": {"type": ["string", "null"]},
-                },
-                "required": ["type", "value", "id"],
-                "additionalProperties": False,
-            }
-        )
+        item = {
+            "type": "object",
+            "title": name,
+            "description": description,
+            "properties": {
+                "type": {"const": name},
+                "value": block_schema(child),
+                "id": {"type": ["string", "null"]},
+            },
+            "required": ["type", "value", "id"],
+            "additionalProperties": False,
+        }
+        if named:
+            item = {"$ref": f"#/components/schemas/{_stream_item_name(stream_block, name, item)}"}
+        items.append(item)
     schema = {"type": "array", "items": {"oneOf": items}}
-    if type(stream_block) is not blocks.StreamBlock:
+    if named:
         NAMED_SCHEMAS.setdefault(type(stream_block).__name__, schema)
     return schema
 
@@ -432,16 +453,20 @@ def _errors(*codes: int) -> dict[str, JSON]:
 NOT_MODIFIED = {"304": {"description": "Not modified: the `If-None-Match` ETag still holds."}}
 
 
+#: A listing's `meta`: how many items match, over every page of the listing.
+LISTING_META_SCHEMA: JSON = {
+    "type": "object",
+    "properties": {"total_count": {"type": "integer"}},
+    "required": ["total_count"],
+    "additionalProperties": False,
+}
+
+
 def listing_schema(item: JSON) -> JSON:
     return {
         "type": "object",
         "properties": {
-            "meta": {
-                "type": "object",
-                "properties": {"total_count": {"type": "integer"}},
-                "required": ["total_count"],
-                "additionalProperties": False,
-            },
+            "meta": {"$ref": "#/components/schemas/ListingMeta"},
             "items": {"type": "array", "items": item},
         },
         "required": ["meta", "items"],
@@ -528,6 +553,7 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
         "PageMeta": PAGE_META_SCHEMA,
         "PageListingMeta": PAGE_LISTING_META_SCHEMA,
         "ParentPage": PARENT_SCHEMA,
+        "ListingMeta": LISTING_META_SCHEMA,
     }
 
     for name, endpoint in router._endpoints.items():
@@ -538,7 +564,7 @@ def build_openapi(router, *, server_url: str = "") -> JSON:
     for path, operation in EXTRA_OPERATIONS.items():
         paths[prefix + path] = operation(schemas)
 
-    for name, schema in NAMED_SCHEMAS.items():
+    for name, schema in [*NAMED_SCHEMAS.items(), *SHARED_SCHEMAS.items()]:
         schemas.setdefault(name, schema)
     for snippet_model, schema in SNIPPET_SCHEMAS.items():
         schemas.setdefault(snippet_model.__name__, schema)

@@ -18,8 +18,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.headless.fields import SchemaField, computed_field, image_field
+from cms.headless.fields import SchemaField, computed_field, image_field, register_schema
 from cms.headless.representation import snippet_representation
+from home.api_fields import BUTTON_SCHEMA
 from home.seo import organisation_id
 
 from .pages import PracticePage
@@ -28,19 +29,15 @@ from .team_pages import CARD_SCHEMA, child_cards
 
 SECTION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 CONTEXT = {"with_context": True, "source": "*"}
-CTA_FIELD_SCHEMA = {
-    "type": "object",
-    "description": "The service's call to action: the chosen snippet (or null) and its button.",
-    "properties": {
-        "snippet": {"type": ["object", "null"]},
-        "button": {
-            "type": "object",
-            "properties": {"href": {"type": "string"}, "label": {"type": "string"}},
-            "required": ["href", "label"],
-        },
+CTA_FIELD_SCHEMA = register_schema(
+    "ServiceCallToAction",
+    {
+        "type": "object",
+        "description": "The service's call to action: the chosen snippet (or null) and its button.",
+        "properties": {"snippet": {"type": ["object", "null"]}, "button": BUTTON_SCHEMA},
+        "required": ["snippet", "button"],
     },
-    "required": ["snippet", "button"],
-}
+)
 
 
 def _cta(page: ServicePage, context: dict) -> dict[str, Any]:

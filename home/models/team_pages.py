@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.headless.fields import computed_field, image_field
+from cms.headless.fields import computed_field, image_field, register_schema
 from home.seo import absolute, organisation_id
 
 from .pages import PracticePage
@@ -37,16 +37,20 @@ LIST_HELP = "One per line."
 STRINGS = {"type": "array", "items": {"type": "string"}}
 CARD_SCHEMA = {
     "type": "array",
-    "items": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "title": {"type": "string"},
-            "url": {"type": "string"},
-            "summary": {"type": "string"},
+    "items": register_schema(
+        "PageCard",
+        {
+            "type": "object",
+            "description": "A page as a card: id (for /api/v2/pages/{id}/), title, path, summary.",
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "url": {"type": "string"},
+                "summary": {"type": "string"},
+            },
+            "required": ["id", "title", "url", "summary"],
         },
-        "required": ["id", "title", "url", "summary"],
-    },
+    ),
 }
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+
 import pytest
 import schemathesis
 from django.core.management import call_command
@@ -26,6 +29,8 @@ def test_document_lists_every_endpoint_and_the_lead_intake(openapi):
     request = openapi["components"]["schemas"]["LeadRequest"]
     assert {"name", "email", "consent"} <= set(request["required"])
     assert request["properties"]["message"]["maxLength"] == 1000
+    # `false` is refused with 400 (tests/leads/test_bad_input.py), so the schema allows only true.
+    assert request["properties"]["consent"]["const"] is True
     assert {"201", "400", "429"} <= set(intake["responses"])
     page_params = {param["name"] for param in paths["/api/v2/pages/"]["get"]["parameters"]}
     assert {
@@ -45,6 +50,29 @@ def test_document_lists_every_endpoint_and_the_lead_intake(openapi):
     assert "html_path" in find_params
 
 
+def test_every_object_shape_is_written_once_and_referenced(openapi):
+    """A shape used in several places (SEO, JSON-LD, a listing's meta, a card, a button, a block's
+    stream item) is one component that the others `$ref`: a generated client then has one type
+    for it, not one per place. Components count too: a copy of one is a second occurrence."""
+    places: dict[str, list[str]] = defaultdict(list)
+
+    def visit(value, path: str) -> None:
+        if isinstance(value, dict):
+            if "properties" in value:
+                places[json.dumps(value, sort_keys=True)].append(path)
+            for key, item in value.items():
+                visit(item, f"{path}/{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, f"{path}/{index}")
+
+    for name, schema in openapi["components"]["schemas"].items():
+        visit(schema, f"#/components/schemas/{name}")
+    visit(openapi["paths"], "#/paths")
+    copied = {shape[:120]: found for shape, found in places.items() if len(found) > 1}
+    assert copied == {}
+
+
 def resolve(openapi, schema: dict) -> dict:
     """The schema a `$ref` points at (followed until it is not a reference)."""
     while "$ref" in schema:
@@ -56,7 +84,9 @@ def resolve(openapi, schema: dict) -> dict:
 def test_every_block_type_has_a_documented_value(openapi, model):
     schema = openapi["components"]["schemas"][model.__name__]
     branches = resolve(openapi, schema["properties"]["body"])["items"]["oneOf"]
-    documented = {branch["title"]: branch for branch in branches}
+    documented = {
+        resolve(openapi, branch)["title"]: resolve(openapi, branch) for branch in branches
+    }
     assert set(documented) == set(model.body.field.stream_block.child_blocks)
     for name, branch in documented.items():
         assert branch["properties"]["type"] == {"const": name}
