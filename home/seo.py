@@ -93,7 +93,7 @@ def breadcrumb_schema(crumbs: list[tuple[str, str]]) -> dict[str, Any]:
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": index, "name": name, "item": url}
+            {"@type": "ListItem", "position": index, "name": name, "item": {"@id": url}}
             for index, (name, url) in enumerate(crumbs, start=1)
         ],
     }

@@ -71,6 +71,82 @@ def test_the_validator_refuses_invented_terms_and_missing_essentials():
     assert any("has no telephone" in problem for problem in problems)
 
 
+PRACTICE_ID = "https://practice.example/#practice"
+HOURS = {"@type": "OpeningHoursSpecification", "dayOfWeek": "https://schema.org/Monday"}
+
+
+@pytest.mark.parametrize(
+    ("node", "expected"),
+    [
+        (
+            {"@type": "Person", "@id": "https://practice.example/#maya", "name": "Maya"},
+            [],
+        ),
+        (
+            {
+                "@type": "Person",
+                "@id": "https://practice.example/#maya",
+                "name": "Maya",
+                "priceRange": "$$",
+            },
+            [
+                "priceRange is used on Person https://practice.example/#maya, but schema.org "
+                "puts it on LocalBusiness"
+            ],
+        ),
+        (
+            {
+                "@type": "MedicalBusiness",
+                "@id": PRACTICE_ID,
+                "name": "A",
+                "address": "B",
+                "telephone": {
+                    "@type": "Service",
+                    "name": "Couples therapy",
+                    "provider": {"@id": PRACTICE_ID},
+                },
+            },
+            [
+                "telephone of MedicalBusiness https://practice.example/#practice is a Service "
+                "node, but schema.org expects Text"
+            ],
+        ),
+        (
+            {
+                **HOURS,
+                "@id": "https://practice.example/#hours",
+                "dayOfWeek": "Funday",
+                "opens": "09:00",
+                "closes": "17:00",
+            },
+            [
+                "dayOfWeek of OpeningHoursSpecification https://practice.example/#hours is "
+                "'Funday', but schema.org expects DayOfWeek"
+            ],
+        ),
+        (
+            {
+                **HOURS,
+                "@id": "https://practice.example/#hours",
+                "opens": "nope",
+                "closes": "17:00:00",
+            },
+            [
+                "opens of OpeningHoursSpecification https://practice.example/#hours is 'nope', "
+                "but schema.org expects Time"
+            ],
+        ),
+        (
+            {"@id": "https://practice.example/#someone", "name": "Maya"},
+            ["name is used on https://practice.example/#someone, a node with no @type"],
+        ),
+    ],
+    ids=["valid", "property-off-its-type", "node-for-text", "invented-day", "bad-time", "untyped"],
+)
+def test_the_validator_refuses_properties_off_their_types_and_values_out_of_range(node, expected):
+    assert schema_org_problems({"@context": "https://schema.org", "@graph": [node]}) == expected
+
+
 def test_practice_json_ld_has_hours_price_range_and_phone(client, demo):
     graph = extract_json_ld(html_of(client, "/"))[0]["@graph"]
     business = next(node for node in graph if node["@type"] == "MedicalBusiness")
