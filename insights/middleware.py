@@ -29,6 +29,12 @@ class PageViewCounterMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        self.count(request, response)
+        return response
+
+    def count(self, request: HttpRequest, response: HttpResponse) -> None:
+        """Counts `response` when it is a page view (also called for the WSGI handler's early
+        cache hits, which no middleware sees)."""
         # Cheapest checks first: this runs on every response, cache hits included (measured in
         # docs/benchmarks.md, "page-view counting on and off").
         meta = request.META
@@ -52,4 +58,3 @@ class PageViewCounterMiddleware:
             and counting.countable_visitor(request)
         ):
             counting.count_request(request)
-        return response

@@ -180,6 +180,16 @@ UNSTORED_HEADERS = frozenset(
         "access-control-allow-private-network",
     }
 )
+class LocalEntries:
+    """Entries this process has read, by key (each with its version), and their bytes."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple] = {}
+        self.size = 0
+
+
+LOCAL = LocalEntries()
+
 #: Headers a 304 does not carry (it has no body).
 BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
 
@@ -221,9 +231,9 @@ class ContentCacheMiddleware:
         self.session_cookie = settings.SESSION_COOKIE_NAME
         # The CORS headers of a hit, from the same code (and settings) as every other response.
         self.cors = CorsMiddleware(get_response)
-        # Entries read from the shared cache, kept in this process under their version.
-        self.local: dict[str, tuple] = {}
-        self.local_bytes = 0
+        # Entries read from the shared cache, kept in this process under their version (one
+        # store per process: the WSGI handler's early hits and this middleware share it).
+        self.local = LOCAL
 
     def _kind(self, request: HttpRequest) -> str | None:
         path = request.path
@@ -241,12 +251,8 @@ class ContentCacheMiddleware:
             return None  # an editor: gets the user bar, never a shared copy
         return "html"
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        kind = self._kind(request)
-        if kind is None:
-            return self.get_response(request)
-
-        key = (
+    def _key(self, kind: str, request: HttpRequest) -> str:
+        return (
             ENTRY_PREFIX
             + kind
             + hashlib.blake2b(
@@ -254,15 +260,34 @@ class ContentCacheMiddleware:
                 digest_size=20,
             ).hexdigest()
         )
+
+    def hit(self, request: HttpRequest) -> HttpResponse | None:
+        """The answer from the cache, or None when this request is no hit (not cacheable, not
+        stored, stale). The WSGI handler asks this before Django's own request handling."""
+        kind = self._kind(request)
+        if kind is None:
+            return None
+        entry, _version = self._lookup(self._key(kind, request))
+        return None if entry is None else self._answer(request, entry)
+
+    def _answer(self, request: HttpRequest, entry: tuple) -> HttpResponse:
+        body, encoded, header_store = entry[2], entry[3], entry[5]
+        response = HttpResponse(body)
+        # The stored headers were checked (names, values, charset) when the response was first
+        # made: copied as they are, not set and checked again one by one (13-15 headers, a tenth
+        # of a hit's CPU).
+        response.headers._store.update(header_store)
+        return self._finish(request, response, encoded)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        kind = self._kind(request)
+        if kind is None:
+            return self.get_response(request)
+
+        key = self._key(kind, request)
         entry, version = self._lookup(key)
         if entry is not None:
-            body, encoded, header_store = entry[2], entry[3], entry[5]
-            response = HttpResponse(body)
-            # The stored headers were checked (names, values, charset) when the response was
-            # first made: copied as they are, not set and checked again one by one (13-15
-            # headers, a tenth of a hit's CPU).
-            response.headers._store.update(header_store)
-            return self._finish(request, response, encoded)
+            return self._answer(request, entry)
 
         if version is None:
             version = content_version()
@@ -314,7 +339,7 @@ class ContentCacheMiddleware:
             version = read_version()
             if version is None:
                 return None, None
-            entry = self.local.get(key)
+            entry = self.local.entries.get(key)
             if entry is None or entry[0] != version:
                 entry = cache.get(key)
                 if not isinstance(entry, tuple) or len(entry) != 5 or entry[0] != version:
@@ -332,17 +357,18 @@ class ContentCacheMiddleware:
         ({lower name: (name, value)}, checked once here by a throw-away response) as a sixth
         item; returns what is kept."""
         size = len(entry[2]) + sum(len(body) for body in entry[3].values())
-        if self.local_bytes + size > LOCAL_BYTES:
-            self.local.clear()
-            self.local_bytes = 0
+        local = self.local
+        if local.size + size > LOCAL_BYTES:
+            local.entries.clear()
+            local.size = 0
         headers = HttpResponse().headers
         headers._store.clear()
         for name, value in entry[1].items():
             headers[name] = value
         headers["X-Cache"] = "hit"
         kept = (*entry[:5], headers._store)
-        self.local[key] = kept
-        self.local_bytes += size
+        local.entries[key] = kept
+        local.size += size
         return kept
 
     def _finish(

@@ -618,6 +618,9 @@ WAGTAILAPI_LIMIT_MAX = env_int("API_LIMIT_MAX", 50)
 # The server-side content cache (cms/serving/cache.py); off only to measure uncached speed
 # (make bench).
 CONTENT_CACHE = env_bool("CONTENT_CACHE", True)
+# Under a WSGI server (cms/wsgi.py), hits are answered before Django's request handling
+# (cms/serving/wsgi.py); off, the middleware answers them (as under the test client, always).
+CONTENT_CACHE_EARLY_WSGI = env_bool("CONTENT_CACHE_EARLY_WSGI", True)
 # Served from the content cache unless listed here (writes, liveness, per-token previews).
 API_CACHE_EXCLUDE = ("/api/v2/leads/", "/api/v2/ping/", "/api/v2/preview/")
 # Public HTML under these paths is never served from the content cache (forms, files).
