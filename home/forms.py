@@ -14,9 +14,18 @@ class PracticePageForm(WagtailAdminPageForm):
     Wagtail defers most required fields for drafts but not these, so autosave failed with "There
     are validation errors" as soon as an editor typed a title on a new page, before the title
     field's blur had copied it into the slug.
+
+    An untouched row is one never saved (no id) that the editor has not filled in, wherever it
+    sits in the formset. After an autosave, Wagtail's field updates count every row as initial
+    (INITIAL_FORMS = TOTAL_FORMS) and give ids only to the rows it saved, so from the second
+    autosave on, the set-aside row comes back as an initial row without an id; modelcluster's
+    formsets treat such a row as new (saved as new when filled in). Looking past
+    initial_form_count() alone missed it: the second autosave of a new article failed.
     """
 
     def defer_required_fields(self):
+        if self.is_deferred_validation:
+            return
         super().defer_required_fields()
         if "slug" in self.fields and self.fields["slug"].required:
             self.fields["slug"].required = False
@@ -25,8 +34,8 @@ class PracticePageForm(WagtailAdminPageForm):
         for name, formset in self.formsets.items():
             untouched = [
                 form
-                for form in formset.forms[formset.initial_form_count() :]
-                if not set(form.changed_data) - {"ORDER", "DELETE"}
+                for form in formset.forms
+                if form.instance._state.adding and not set(form.changed_data) - {"ORDER", "DELETE"}
             ]
             if untouched:
                 self._set_aside_rows[name] = list(formset.forms)
