@@ -180,6 +180,8 @@ UNSTORED_HEADERS = frozenset(
         "access-control-allow-private-network",
     }
 )
+
+
 class LocalEntries:
     """Entries this process has read, by key (each with its version), and their bytes."""
 
