@@ -29,7 +29,8 @@ LEADS_DIR = Path(__file__).resolve().parents[2] / "leads"
 
 
 def test_intake_operation_equals_the_one_published_before_the_move():
-    """Snapshot of the operation home/api.py published before it moved to leads/api.py."""
+    """Snapshot of the operation home/api.py published before it moved to leads/api.py, with the
+    one change made on purpose since (consent typed `const: true`, 2026-12-01)."""
     snapshot = json.loads(
         (Path(__file__).parent / "snapshots/lead_intake_operation.json").read_text()
     )
