@@ -258,6 +258,7 @@ def main() -> int:
         reset(redis, database_url)
         modes = {"instant SMTP": 0.0, f"SMTP {args.smtp_delay:g} s/message": args.smtp_delay}
         samples = {label: [] for label in modes}
+        round_p99 = {label: [] for label in modes}
         walls = dict.fromkeys(modes, 0.0)
         number = 0
         try:
@@ -270,6 +271,7 @@ def main() -> int:
                     )
                     number += args.requests
                     samples[label] += latencies
+                    round_p99[label].append(percentile(latencies, 0.99) * 1000)
                     walls[label] += wall
         finally:
             web.stop()
@@ -291,12 +293,17 @@ def main() -> int:
             f"{statistics.median(latencies) * 1000:>9.1f}{p99[label]:>9.1f}"
             f"{max(latencies) * 1000:>9.1f}"
         )
+    for label, values in round_p99.items():
+        print(f"{label:<22}p99 per round, ms: " + ", ".join(f"{v:.1f}" for v in values))
     instant, slow = p99.values()
     ratio = slow / instant
-    verdict = "OK" if abs(ratio - 1) <= args.tolerance else "FAIL"
+    # What is checked is that intake does not wait on SMTP: a slow SMTP server may not make the
+    # intake's p99 worse. A slow-SMTP p99 below the instant one is the machine's noise landing on
+    # the other mode (both modes alternate in every round), not a fault, so the check is one-sided.
+    verdict = "OK" if ratio <= 1 + args.tolerance else "FAIL"
     print(
         f"intake p99 with slow SMTP / with instant SMTP = {ratio:.2f} "
-        f"(must be within {args.tolerance:.0%} of 1): {verdict}"
+        f"(must be at most {1 + args.tolerance:.2f}): {verdict}"
     )
     return 0 if verdict == "OK" else 1
 
