@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.blog.factories import make_article, make_index, make_site
 from tests.services import ManagedProcess, free_port, wait_for
@@ -62,7 +63,16 @@ def schedule_article(page, base: str, index_id: int) -> float:
     # Wagtail's autosave makes the new page a draft (the address becomes its edit view). Saving
     # the schedule while that first autosave was on its way posted the create form twice, and
     # the second failed on the draft's slug (HTTP 500, 1 of 4 runs): the schedule goes on the draft.
-    page.wait_for_url("**/admin/pages/*/edit/**")
+    try:
+        page.wait_for_url("**/admin/pages/*/edit/**")
+    except PlaywrightTimeoutError:
+        # Once in CI (2026-12-01, not reproduced locally) the add page never became the edit
+        # page: say what the editor saw (an autosave error, a validation message) next time.
+        shown = page.locator("[role=status], [role=alert], .messages, .error-message")
+        raise AssertionError(
+            f"autosave never made the article a draft; at {page.url}, the page shows: "
+            f"{[text.strip() for text in shown.all_inner_texts() if text.strip()]}"
+        ) from None
     # The admin's date-time field keeps whole minutes: a time typed with seconds loses them, so
     # "a minute from now" at hh:mm:59 went live one second later, before the page was published
     # (CI, 2026-12-01). A whole minute at least AHEAD from now instead, typed in the field's own
