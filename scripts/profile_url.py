@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true", help="print each SQL query")
     parser.add_argument("--callees", help="also print what functions matching this call")
     parser.add_argument("--callers", help="also print what calls functions matching this")
+    parser.add_argument("--save", help="write each URL's body to this folder (to diff two trees)")
     args = parser.parse_args()
 
     server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -83,6 +84,11 @@ def main() -> None:
                 f"({statistics.median(cpu):.1f} ms CPU), "
                 f"{len(queries)} queries, {len(response.content)} bytes"
             )
+            if args.save:
+                folder = Path(args.save)
+                folder.mkdir(parents=True, exist_ok=True)
+                name = url.strip("/").replace("/", "_") or "root"
+                (folder / f"{name}.out").write_bytes(response.content)
             if args.queries:
                 for sql in queries:
                     print(f"  {sql[:400]}")
