@@ -21,10 +21,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
+from rest_framework.fields import Field
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from wagtail.api import APIField
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter, SearchFilter
-from wagtail.api.v2.serializers import PageParentField
+from wagtail.api.v2.serializers import PageParentField, get_serializer_class
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError, get_object_detail_url
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -157,6 +160,67 @@ def _with_id(compiled: _Compiled, pk: int) -> QuerySet:
     return queryset
 
 
+_PROTOTYPES: dict[type, list[tuple[str, Field, bool]]] = {}
+
+
+def _compound(field: Field) -> bool:
+    """A field that holds fields of its own (a nested serializer, a list's child), bound to it."""
+    return isinstance(field, BaseSerializer) or any(
+        isinstance(value, Field) for value in vars(field).values()
+    )
+
+
+def _clone(field: Field) -> Field:
+    """An unbound copy of an unbound field: its attributes, without running `__init__` again."""
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
+
+
+class PrototypeFields:
+    """DRF builds every field of a serializer anew for each serializer instance, that is for
+    every request (`get_fields`: the declared fields deep-copied, each model field worked out
+    and constructed: 39 `Field.__init__` calls for an article). What `get_fields` returns depends
+    only on the serializer class (Wagtail builds one per model and `fields` choice), so it is
+    built once per class and kept unbound; each instance gets copies, which DRF then binds to
+    it as usual. A field holding fields of its own is deep-copied as DRF does."""
+
+    def get_fields(self):
+        cls = type(self)
+        prototypes = _PROTOTYPES.get(cls)
+        if prototypes is None:
+            if len(_PROTOTYPES) >= 1024:  # classes come from the client's `fields`
+                _PROTOTYPES.clear()
+            built = super().get_fields()
+            prototypes = [(name, field, _compound(field)) for name, field in built.items()]
+            _PROTOTYPES[cls] = prototypes
+        return {
+            name: copy.deepcopy(field) if compound else _clone(field)
+            for name, field, compound in prototypes
+        }
+
+
+class NestedPageSerializer(PrototypeFields, WagtailPageSerializer):
+    """Wagtail's representation of a page another page refers to (`meta.parent`)."""
+
+
+_NESTED: dict[type, type] = {}
+
+
+def nested_page_serializer(model: type[Page]) -> type:
+    """Wagtail's serializer class for a referred page, built once per model (Wagtail builds a
+    class, and with it every field, each time)."""
+    found = _NESTED.get(model)
+    if found is None:
+        found = _NESTED[model] = get_serializer_class(
+            model,
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=NestedPageSerializer,
+        )
+    return found
+
+
 class ParentField(PageParentField):
     """`meta.parent`: the parent when it is served too; reference data, not two queries."""
 
@@ -172,6 +236,9 @@ class ParentField(PageParentField):
 
         return memoized(("api_parent", instance.path, site.pk if site else None), load)
 
+    def to_representation(self, value):
+        return nested_page_serializer(type(value))(context=self.context).to_representation(value)
+
 
 def page_model(pk: int) -> type[Page]:
     """The specific model of page `pk` (a page never changes type); Http404 when there is none."""
@@ -186,10 +253,7 @@ def page_model(pk: int) -> type[Page]:
     return model
 
 
-_BUILT_FIELDS: dict[tuple, tuple] = {}
-
-
-class PageSerializer(WagtailPageSerializer):
+class PageSerializer(PrototypeFields, WagtailPageSerializer):
     parent = ParentField(read_only=True)
 
     def to_representation(self, instance):
@@ -202,23 +266,6 @@ class PageSerializer(WagtailPageSerializer):
         ordered = {"id": instance.pk, "type": f"{model._meta.app_label}.{model.__name__}"}
         ordered.update(data)
         return ordered
-
-    def build_field(self, field_name, info, model_class, nested_depth):
-        """DRF works out each model field's serializer field for every serializer instance; for
-        a plain model field the answer depends only on the model and the field, so it is worked
-        out once."""
-        if field_name not in info.fields_and_pk:
-            # Relations (child relations take the serializer chosen by `fields`) and
-            # properties: worked out each time, as DRF does.
-            return super().build_field(field_name, info, model_class, nested_depth)
-        key = (model_class, field_name, nested_depth)
-        built = _BUILT_FIELDS.get(key)
-        if built is None:
-            built = _BUILT_FIELDS[key] = super().build_field(
-                field_name, info, model_class, nested_depth
-            )
-        field_class, field_kwargs = built
-        return field_class, dict(field_kwargs)
 
 
 class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
@@ -272,6 +319,14 @@ class PagesAPIViewSet(PublicAPIMixin, WagtailPagesAPIViewSet):
         if not hasattr(self, "_base_queryset"):
             self._base_queryset = self.visible(Page.objects.all())
         return self._base_queryset
+
+    def get_serializer_context(self):
+        """Wagtail's context, with the base queryset built when a field first reads it: a
+        detail is loaded by its own compiled query, and its parent is reference data, so
+        building the queryset (about a tenth of an uncached detail's CPU) is mostly not needed."""
+        context = BaseAPIViewSet.get_serializer_context(self)
+        context["base_queryset"] = SimpleLazyObject(self.get_base_queryset)
+        return context
 
     def _site(self):
         try:
