@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ServingConfig(AppConfig):
-    """The serving layer's app: connects its signal handlers, installs its two patches and
+    """The serving layer's app: connects its signal handlers, installs its three patches and
     registers the proxy deploy check."""
 
     name = "cms.serving"
@@ -19,3 +19,4 @@ class ServingConfig(AppConfig):
         signal_handlers.connect()
         patches.install_site_root_paths()
         patches.install_template_renditions()
+        patches.install_create_page_view()

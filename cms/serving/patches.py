@@ -1,4 +1,4 @@
-"""Every place the project relies on an upstream private name, and its two process-wide patches.
+"""Every place the project relies on an upstream private name, and its process-wide patches.
 
 Wagtail, DRF and Django are extended through their seams (hooks, viewsets, subclasses, signals,
 the serve view, cache aliases). Where there is none and the measured gain is worth it, the
@@ -8,10 +8,10 @@ the upstream shape or behaviour it relies on is no longer there (`tests/serving/
 runs every check). Upgrading Wagtail, DRF, Django or kombu means running those tests first.
 
 The patches applied to upstream code are `install_site_root_paths()` and
-`install_template_renditions()`, called once from `ServingConfig.ready()`, each kept for a
-measured gain. `RedisTransport` is not a patch but a subclass of kombu's Redis transport that the
-settings select by name (`CELERY_BROKER_TRANSPORT`), kept here because it overrides a private
-method.
+`install_template_renditions()`, each kept for a measured gain, and `install_create_page_view()`,
+which fixes a server error; all are called once from `ServingConfig.ready()`. `RedisTransport`
+is not a patch but a subclass of kombu's Redis transport that the settings select by name
+(`CELERY_BROKER_TRANSPORT`), kept here because it overrides a private method.
 """
 
 from __future__ import annotations
@@ -108,6 +108,20 @@ class RedisTransport(kombu_redis.Transport):
     """kombu's Redis transport with `RedisChannel`; the settings name it for a redis:// broker."""
 
     Channel = RedisChannel
+
+
+def install_create_page_view() -> None:
+    """Pages are added with `cms.page_editing.CreatePageView`: Wagtail's view, except that a save
+    crossed by another save of the same page answers with the form instead of a server error.
+
+    Wagtail routes `admin/pages/add/...` to the add view of the page type's viewset, and every
+    page type of the project uses its default one (`base_page_viewset`): its view class is set
+    here, before any request builds the view."""
+    from wagtail.admin.viewsets.pages import base_page_viewset
+
+    from cms.page_editing import CreatePageView
+
+    base_page_viewset.add_view_class = CreatePageView
 
 
 def install_template_renditions() -> None:
@@ -437,6 +451,16 @@ class Upstream:
     check: Callable[[], None]
 
 
+def _check_create_page_view() -> None:
+    from wagtail.admin.views.pages.create import CreateView
+    from wagtail.admin.viewsets.pages import PageViewSet, base_page_viewset
+
+    _require(isinstance(base_page_viewset, PageViewSet), "base_page_viewset is not a PageViewSet")
+    _require(PageViewSet.add_view_class is CreateView, "PageViewSet.add_view_class changed")
+    source = inspect.getsource(CreateView.form_valid)
+    _require("self.action_method()" in source, "CreateView.form_valid no longer saves there")
+
+
 UPSTREAM: tuple[Upstream, ...] = (
     Upstream(
         "wagtail.models.Site.get_site_root_paths",
@@ -516,6 +540,13 @@ UPSTREAM: tuple[Upstream, ...] = (
         "cms.serving.csp, cms.serving.cache, cms.headless.preview, leads.middleware",
         "a response's own policy (admin, headless preview, reCAPTCHA pages)",
         _check_csp_config,
+    ),
+    Upstream(
+        "wagtail.admin.viewsets.pages.base_page_viewset.add_view_class / CreateView.form_valid",
+        WAGTAIL,
+        "cms.serving.patches.install_create_page_view, cms.page_editing.CreatePageView",
+        "patched: a crossed save of a new page answers with the form, not a server error",
+        _check_create_page_view,
     ),
     Upstream(
         "wagtail.images.models.AbstractImage.get_rendition / get_renditions",
