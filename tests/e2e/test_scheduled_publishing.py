@@ -60,7 +60,8 @@ def autosave_state(page) -> str:
 def wait_for_draft(page) -> None:
     """Wagtail's autosave makes the new page a draft (the address becomes its edit view). Saving
     the schedule while that first autosave was on its way posted the create form twice, and the
-    second failed on the draft's slug (HTTP 500, 1 of 4 runs): the schedule goes on the draft.
+    second failed on the draft's slug (HTTP 500 then, 1 of 4 runs; the form with a slug error
+    since cms/page_editing.py): the schedule goes on the draft.
 
     Twice in CI (2026-12-01 and -02, never locally) the add page never became the edit page and
     showed no message. Autosave sends only when the form differs from what it last saw, and stops
